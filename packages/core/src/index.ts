@@ -1,0 +1,12 @@
+export { ConfigurationError, isVendorkitError, StoreError, VendorkitError, type VendorkitErrorOptions } from './errors.js';
+export { type CreateHttpOptions, createHttp, parseHttpUrl, withTrailingSlash } from './http.js';
+export { REDACTED, redactSecrets, redactUrl } from './redact.js';
+export { singleFlight } from './single-flight.js';
+export { createMemoryStore, type MemoryStoreOptions, type Store, type StoreSetOptions, validateTtl } from './store.js';
+export {
+  createTokenCache,
+  type FetchedToken,
+  type TokenCache,
+  type TokenCacheOptions,
+  TokenRenewalTimeoutError,
+} from './token-cache.js';
