@@ -2,7 +2,15 @@ import { fileURLToPath } from 'node:url';
 import { defineConfig, defineProject } from 'vitest/config';
 
 const root = fileURLToPath(new URL('.', import.meta.url));
-const packages = ['core', 'rijndael', 'printlounge-sso', 'mcparken-session', 'officernd-client', 'wialon-okdesk-auth', 'redis-store'];
+const packages = [
+  'core',
+  'rijndael',
+  'printlounge-sso',
+  'mcparken-session',
+  'officernd-client',
+  'wialon-okdesk-auth',
+  'redis-store',
+];
 
 // Tests import packages by their published names; these aliases point those names at the
 // sources so a test never runs against a stale build.

@@ -23,7 +23,9 @@ export function createHttp(options: CreateHttpOptions): KyInstance {
   const timeoutMs = options.timeoutMs ?? 30_000;
   const retries = options.retries ?? 2;
   if (!Number.isFinite(timeoutMs) || timeoutMs <= 0) {
-    throw new ConfigurationError(`timeoutMs must be a positive number of milliseconds, got ${String(options.timeoutMs)}.`);
+    throw new ConfigurationError(
+      `timeoutMs must be a positive number of milliseconds, got ${String(options.timeoutMs)}.`,
+    );
   }
   if (!Number.isInteger(retries) || retries < 0) {
     throw new ConfigurationError(`retries must be a non-negative integer, got ${String(options.retries)}.`);

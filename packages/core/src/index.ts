@@ -1,4 +1,10 @@
-export { ConfigurationError, isVendorkitError, StoreError, VendorkitError, type VendorkitErrorOptions } from './errors.js';
+export {
+  ConfigurationError,
+  isVendorkitError,
+  StoreError,
+  VendorkitError,
+  type VendorkitErrorOptions,
+} from './errors.js';
 export { type CreateHttpOptions, createHttp, parseHttpUrl, withTrailingSlash } from './http.js';
 export { REDACTED, redactSecrets, redactUrl } from './redact.js';
 export { singleFlight } from './single-flight.js';

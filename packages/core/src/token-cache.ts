@@ -60,7 +60,8 @@ export function createTokenCache(options: TokenCacheOptions): TokenCache {
   let local: StoredToken | undefined;
   let lastFailure: { error: unknown; at: number } | undefined;
 
-  const fresh = (t: StoredToken | undefined): t is StoredToken => t !== undefined && t.expiresAt - refreshMarginMs > now();
+  const fresh = (t: StoredToken | undefined): t is StoredToken =>
+    t !== undefined && t.expiresAt - refreshMarginMs > now();
 
   const readStore = async (): Promise<StoredToken | undefined> => {
     const raw = await store.get(key);

@@ -1,4 +1,4 @@
-import { http, HttpResponse } from 'msw';
+import { HttpResponse, http } from 'msw';
 import { setupServer } from 'msw/node';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ConfigurationError, createHttp, parseHttpUrl, REDACTED, redactSecrets, redactUrl } from '../src/index.js';

@@ -20,7 +20,9 @@ describe('createMemoryStore', () => {
   it('setIfAbsent succeeds once among concurrent callers, and again after expiry', async () => {
     let now = 0;
     const store = createMemoryStore({ now: () => now });
-    const results = await Promise.all(Array.from({ length: 50 }, (_, i) => store.setIfAbsent('k', String(i), { ttlMs: 10 })));
+    const results = await Promise.all(
+      Array.from({ length: 50 }, (_, i) => store.setIfAbsent('k', String(i), { ttlMs: 10 })),
+    );
     expect(results.filter(Boolean)).toHaveLength(1);
     expect(await store.get('k')).toBe(String(results.indexOf(true)));
     now = 10;
