@@ -1,0 +1,69 @@
+import { HttpResponse, http } from 'msw';
+import { afterEach, describe, expect, it } from 'vitest';
+import { type RunningHandlerServer, serveRequestHandlers } from '../src/sandbox/http-bridge.js';
+
+let server: RunningHandlerServer | undefined;
+afterEach(async () => {
+  await server?.close();
+  server = undefined;
+});
+
+describe('serveRequestHandlers', () => {
+  it('answers real HTTP requests through MSW handlers, passing method, headers, query and body', async () => {
+    server = await serveRequestHandlers({
+      port: 0,
+      host: '127.0.0.1',
+      createHandlers: (origin) => [
+        http.post(`${origin}/echo`, async ({ request }) =>
+          HttpResponse.json(
+            {
+              query: new URL(request.url).searchParams.get('q'),
+              header: request.headers.get('x-test'),
+              body: await request.text(),
+            },
+            { status: 201, headers: { 'set-cookie': 'a=1' } },
+          ),
+        ),
+      ],
+    });
+    expect(server.origin).toMatch(/^http:\/\/127\.0\.0\.1:\d+$/);
+    const response = await fetch(`${server.origin}/echo?q=%C3%A9`, {
+      method: 'POST',
+      headers: { 'x-test': 'yes', 'content-type': 'text/plain' },
+      body: 'raw body ✓',
+    });
+    expect(response.status).toBe(201);
+    expect(response.headers.get('set-cookie')).toBe('a=1');
+    expect(await response.json()).toEqual({ query: 'é', header: 'yes', body: 'raw body ✓' });
+  });
+
+  it('answers 404 with the path when no handler matches, and keeps redirects as redirects', async () => {
+    server = await serveRequestHandlers({
+      port: 0,
+      host: '127.0.0.1',
+      createHandlers: (origin) => [
+        http.get(`${origin}/go`, () => new HttpResponse(null, { status: 302, headers: { location: '/there' } })),
+      ],
+    });
+    const missing = await fetch(`${server.origin}/nowhere`);
+    expect(missing.status).toBe(404);
+    expect(await missing.json()).toMatchObject({ error: 'no_sandbox_route', path: '/nowhere' });
+    const redirect = await fetch(`${server.origin}/go`, { redirect: 'manual' });
+    expect(redirect.status).toBe(302);
+    expect(redirect.headers.get('location')).toBe('/there');
+  });
+
+  it('turns a throwing handler into a 500 instead of a hung connection', async () => {
+    server = await serveRequestHandlers({
+      port: 0,
+      host: '127.0.0.1',
+      createHandlers: (origin) => [
+        http.get(`${origin}/boom`, () => {
+          throw new Error('kaput');
+        }),
+      ],
+    });
+    const response = await fetch(`${server.origin}/boom`, { signal: AbortSignal.timeout(5000) });
+    expect(response.status).toBe(500);
+  });
+});
