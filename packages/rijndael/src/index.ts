@@ -1,0 +1,12 @@
+export { decrypt, type EncryptOptions, encrypt, type KeyInput } from './encrypt.js';
+export { RijndaelError, type RijndaelErrorCode } from './errors.js';
+export {
+  type McryptCipher,
+  type McryptKeyHandling,
+  type McryptOptions,
+  mcryptDecrypt,
+  mcryptEncrypt,
+} from './mcrypt.js';
+export { MODES, type Mode } from './modes.js';
+export { PADDINGS, type Padding } from './padding.js';
+export { type BlockBits, Rijndael, type RijndaelEngine, type RijndaelOptions } from './rijndael.js';
