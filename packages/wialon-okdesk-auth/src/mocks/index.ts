@@ -1,0 +1,14 @@
+export {
+  createOkdeskMock,
+  type OkdeskMock,
+  type OkdeskMockContact,
+  type OkdeskMockOptions,
+  type OkdeskMockStats,
+} from './okdesk.js';
+export {
+  createWialonMock,
+  type WialonMock,
+  type WialonMockOptions,
+  type WialonMockStats,
+  type WialonMockUser,
+} from './wialon.js';

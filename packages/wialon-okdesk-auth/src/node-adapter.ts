@@ -1,0 +1,87 @@
+import type { IncomingMessage, ServerResponse } from 'node:http';
+
+/** Options of {@link toNodeHandler}. */
+export interface NodeHandlerOptions {
+  /**
+   * The public origin used to build `request.url`, e.g. `https://portal.example.com`. Default:
+   * taken from the `Host` header (only the query string matters to `handle()`).
+   */
+  publicOrigin?: string;
+}
+
+/**
+ * Adapts a fetch-style handler (such as `auth.handle`) to `node:http` / Express:
+ * `http.createServer(toNodeHandler(auth.handle))` or `app.get('/wialonauth', toNodeHandler(auth.handle))`.
+ * Builds a `Request` from the IncomingMessage (Express's `originalUrl` when mounted), writes the
+ * `Response` back (status, headers including several `Set-Cookie`, streamed body). A handler
+ * that throws answers 500 with no detail; the error goes to `next` when Express provides one.
+ */
+export function toNodeHandler(
+  handler: (request: Request) => Promise<Response>,
+  options: NodeHandlerOptions = {},
+): (req: IncomingMessage, res: ServerResponse, next?: (error?: unknown) => void) => Promise<void> {
+  return async (req, res, next) => {
+    try {
+      const response = await handler(await toRequest(req, options));
+      await writeResponse(res, response);
+    } catch (error) {
+      if (next) {
+        next(error);
+        return;
+      }
+      if (!res.headersSent) {
+        res.statusCode = 500;
+        res.setHeader('content-type', 'text/plain; charset=utf-8');
+        res.setHeader('cache-control', 'no-store');
+      }
+      res.end('Internal Server Error');
+    }
+  };
+}
+
+async function toRequest(req: IncomingMessage, options: NodeHandlerOptions): Promise<Request> {
+  const path = (req as IncomingMessage & { originalUrl?: string }).originalUrl ?? req.url ?? '/';
+  const origin = options.publicOrigin ?? `http://${sanitizeHost(req.headers.host)}`;
+  const url = new URL(path.startsWith('/') ? path : `/${path}`, origin);
+  const headers = new Headers();
+  for (const [name, value] of Object.entries(req.headers)) {
+    if (value === undefined || name.startsWith(':')) continue;
+    for (const item of Array.isArray(value) ? value : [value]) headers.append(name, item);
+  }
+  const method = req.method ?? 'GET';
+  if (method === 'GET' || method === 'HEAD') return new Request(url, { method, headers });
+  const chunks: Uint8Array[] = [];
+  for await (const chunk of req) chunks.push(typeof chunk === 'string' ? new TextEncoder().encode(chunk) : chunk);
+  const size = chunks.reduce((total, chunk) => total + chunk.byteLength, 0);
+  const body = new Uint8Array(size);
+  let offset = 0;
+  for (const chunk of chunks) {
+    body.set(chunk, offset);
+    offset += chunk.byteLength;
+  }
+  return new Request(url, { method, headers, body });
+}
+
+function sanitizeHost(host: string | undefined): string {
+  return host && /^[A-Za-z0-9.\-:[\]]{1,255}$/.test(host) ? host : 'localhost';
+}
+
+async function writeResponse(res: ServerResponse, response: Response): Promise<void> {
+  res.statusCode = response.status;
+  const cookies = response.headers.getSetCookie();
+  response.headers.forEach((value, name) => {
+    if (name !== 'set-cookie') res.setHeader(name, value);
+  });
+  if (cookies.length > 0) res.setHeader('set-cookie', cookies);
+  if (response.body === null) {
+    res.end();
+    return;
+  }
+  const reader = response.body.getReader();
+  for (;;) {
+    const { done, value } = await reader.read();
+    if (done) break;
+    res.write(value);
+  }
+  res.end();
+}

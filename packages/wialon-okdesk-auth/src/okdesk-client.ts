@@ -1,0 +1,263 @@
+import { ConfigurationError, parseHttpUrl } from '@vendorkit/core';
+import { z } from 'zod';
+import { WialonAuthError } from './errors.js';
+import { createExchangeClient, type ExchangeResult, exchange } from './exchange.js';
+import { fromExchange } from './wialon-api.js';
+
+/**
+ * An Okdesk contact as the API returns it. Only `id` and `login` are relied on; every other
+ * field the API sends is kept as is.
+ */
+export interface OkdeskContact {
+  id: number | string;
+  login: string;
+  first_name?: string | null;
+  last_name?: string | null;
+  email?: string | null;
+  phone?: string | null;
+  company_id?: number | null;
+  [field: string]: unknown;
+}
+
+/** Any directory of portal users: resolve a login (exact, case-sensitive) to a contact, or null. */
+export interface ContactDirectory {
+  findContactByLogin(login: string): Promise<OkdeskContact | null | undefined>;
+  /** Optional: a one-time portal login URL for the contact, used by `handle()` to redirect. */
+  createLoginLink?(contact: OkdeskContact): Promise<string>;
+}
+
+/** Options of {@link createOkdeskClient}. */
+export interface OkdeskClientOptions {
+  /** Account URL, e.g. `https://ACCOUNT.okdesk.ru` (or a parked domain). */
+  baseUrl: string;
+  /** API key from Okdesk settings → API. Sent as the `api_token` query parameter; never printed. */
+  apiToken: string;
+  /** Try the (unconfirmed) `login` filter of contact search before listing. Default true. */
+  loginFilter?: boolean;
+  /** Contacts per list page, 1–100. Default 100. */
+  pageSize?: number;
+  /** Pages listed at most per lookup before giving up with `upstream_unavailable`. Default 100 (10 000 contacts). */
+  maxPages?: number;
+  /** A `fetch` implementation; default `globalThis.fetch` (late-bound). */
+  fetch?: typeof fetch;
+  /** Per-request deadline in milliseconds (headers and body). Default 10 000. */
+  timeoutMs?: number;
+}
+
+/** The small Okdesk client `createWialonOkdeskAuth` uses when given `{ baseUrl, apiToken }`. */
+export interface OkdeskClient extends ContactDirectory {
+  findContactByLogin(login: string): Promise<OkdeskContact | null>;
+  createLoginLink(contact: OkdeskContact): Promise<string>;
+}
+
+const contactSchema = z.looseObject({
+  id: z.union([z.number().int(), z.string().min(1).max(64)]),
+  login: z.string().nullable().optional(),
+});
+const contactListSchema = z.array(z.unknown()).max(10_000);
+const loginLinkSchema = z.looseObject({
+  url: z.string().optional(),
+  link: z.string().optional(),
+  login_link: z.string().optional(),
+});
+
+/** Parses one contact-shaped value; undefined when it is not a contact with a string login. */
+export function parseOkdeskContact(value: unknown): OkdeskContact | undefined {
+  const parsed = contactSchema.safeParse(value);
+  if (!parsed.success || typeof parsed.data.login !== 'string') return undefined;
+  return parsed.data as OkdeskContact;
+}
+
+/**
+ * Parses an answer of `GET /api/v1/contacts/list`: an array of contacts. Entries that are not
+ * contacts with a login are skipped; anything but an array is `upstream_unavailable`.
+ */
+export function parseOkdeskContactList(
+  status: number,
+  text: string,
+): { contacts: OkdeskContact[]; lastId: number | undefined; count: number } {
+  const json = okdeskJson(status, text, 'contacts/list');
+  const list = contactListSchema.safeParse(json);
+  if (!list.success) throw okdeskUpstream('Okdesk answered contacts/list with something that is not a list.', status);
+  const contacts: OkdeskContact[] = [];
+  let lastId: number | undefined;
+  for (const entry of list.data) {
+    const id = (entry as { id?: unknown } | null)?.id;
+    if (typeof id === 'number' && Number.isSafeInteger(id)) lastId = lastId === undefined ? id : Math.max(lastId, id);
+    const contact = parseOkdeskContact(entry);
+    if (contact) contacts.push(contact);
+  }
+  return { contacts, lastId, count: list.data.length };
+}
+
+/**
+ * Builds the Okdesk client. API calls (see README "Okdesk API calls"):
+ * - [unconfirmed] `GET /api/v1/contacts/?login=…` — contact search by login. The answer is
+ *   trusted only when a returned contact's `login` equals the login exactly; a server that
+ *   ignores the filter (returns someone else) or rejects it (400) switches this client to listing.
+ * - [documented] `GET /api/v1/contacts/list?page[size]=100&page[from_id]=…` — cursor pages,
+ *   stops at the first exact match, a short page, or `maxPages`.
+ * - [unconfirmed] `POST /api/v1/login_link` `{user_type:"contact", user_id, one_time:true}` →
+ *   `{url}` (or `link` / `login_link`): a one-time portal login URL.
+ */
+export function createOkdeskClient(options: OkdeskClientOptions): OkdeskClient {
+  const base = parseHttpUrl('okdesk.baseUrl', options.baseUrl);
+  if (base.username || base.password || base.search || base.hash) {
+    throw new ConfigurationError('okdesk.baseUrl must be the account URL only, e.g. "https://ACCOUNT.okdesk.ru".');
+  }
+  if (typeof options.apiToken !== 'string' || options.apiToken.trim() === '') {
+    throw new ConfigurationError('okdesk.apiToken must be the non-empty API key from Okdesk settings → API.');
+  }
+  const pageSize = options.pageSize ?? 100;
+  if (!Number.isInteger(pageSize) || pageSize < 1 || pageSize > 100) {
+    throw new ConfigurationError(`okdesk.pageSize must be an integer from 1 to 100, got ${String(options.pageSize)}.`);
+  }
+  const maxPages = options.maxPages ?? 100;
+  if (!Number.isInteger(maxPages) || maxPages < 1) {
+    throw new ConfigurationError(`okdesk.maxPages must be a positive integer, got ${String(options.maxPages)}.`);
+  }
+  const timeoutMs = options.timeoutMs ?? 10_000;
+  if (!Number.isFinite(timeoutMs) || timeoutMs <= 0) {
+    throw new ConfigurationError(
+      `okdesk.timeoutMs must be a positive number of milliseconds, got ${String(options.timeoutMs)}.`,
+    );
+  }
+  const apiRoot = `${base.origin}${base.pathname.replace(/\/+$/, '')}/api/v1`;
+  const token = options.apiToken;
+  const client = createExchangeClient(options.fetch);
+  let loginFilterUsable = options.loginFilter ?? true;
+  const inFlight = new Map<string, Promise<OkdeskContact | null>>();
+
+  const call = async (
+    path: string,
+    query: Record<string, string>,
+    init?: { body: string },
+  ): Promise<ExchangeResult> => {
+    const search = new URLSearchParams({ api_token: token, ...query }).toString();
+    try {
+      return await exchange(
+        client,
+        `${apiRoot}${path}?${search}`,
+        init
+          ? {
+              method: 'POST',
+              body: init.body,
+              headers: { 'content-type': 'application/json', accept: 'application/json' },
+            }
+          : { method: 'GET', headers: { accept: 'application/json' } },
+        timeoutMs,
+      );
+    } catch (error) {
+      throw fromExchange(error, 'okdesk');
+    }
+  };
+
+  const viaFilter = async (login: string): Promise<OkdeskContact | null | 'unknown'> => {
+    const answer = await call('/contacts/', { login });
+    rejectAuthFailure(answer.status);
+    if (answer.status === 404) return 'unknown';
+    if (answer.status === 400 || answer.status === 422) {
+      loginFilterUsable = false; // the API rejects the parameter: list from now on
+      return 'unknown';
+    }
+    const json = okdeskJson(answer.status, answer.text, 'contacts');
+    const candidates = (Array.isArray(json) ? json : [json]).map(parseOkdeskContact).filter((c) => c !== undefined);
+    const exact = candidates.find((c) => c.login === login);
+    if (exact) return exact;
+    // Someone else came back: the parameter was ignored, unless only the case differs.
+    if (candidates.length > 0 && !candidates.some((c) => c.login.toLowerCase() === login.toLowerCase())) {
+      loginFilterUsable = false;
+    }
+    return 'unknown';
+  };
+
+  const viaList = async (login: string): Promise<OkdeskContact | null> => {
+    let fromId: number | undefined;
+    for (let page = 0; page < maxPages; page++) {
+      const query: Record<string, string> = { 'page[size]': String(pageSize) };
+      if (fromId !== undefined) query['page[from_id]'] = String(fromId);
+      const answer = await call('/contacts/list', query);
+      rejectAuthFailure(answer.status);
+      const { contacts, lastId, count } = parseOkdeskContactList(answer.status, answer.text);
+      const exact = contacts.find((c) => c.login === login);
+      if (exact) return exact;
+      // Done on a short page, or when the cursor does not advance (guards an inclusive from_id).
+      if (count < pageSize || lastId === undefined || (fromId !== undefined && lastId <= fromId)) return null;
+      fromId = lastId;
+    }
+    throw okdeskUpstream(
+      `Okdesk has more than ${maxPages * pageSize} contacts to list; raise okdesk.maxPages or pass a findContactByLogin directory.`,
+    );
+  };
+
+  const lookup = async (login: string): Promise<OkdeskContact | null> => {
+    if (loginFilterUsable) {
+      const found = await viaFilter(login);
+      if (found !== 'unknown') return found;
+    }
+    return viaList(login);
+  };
+
+  return {
+    findContactByLogin(login) {
+      // Concurrent lookups of one login share one scan.
+      let pending = inFlight.get(login);
+      if (!pending) {
+        pending = lookup(login).finally(() => inFlight.delete(login));
+        inFlight.set(login, pending);
+      }
+      return pending;
+    },
+    async createLoginLink(contact) {
+      const answer = await call(
+        '/login_link',
+        {},
+        {
+          body: JSON.stringify({ user_type: 'contact', user_id: contact.id, one_time: true }),
+        },
+      );
+      rejectAuthFailure(answer.status);
+      const json = okdeskJson(answer.status, answer.text, 'login_link');
+      const parsed = loginLinkSchema.safeParse(json);
+      const link = parsed.success ? (parsed.data.url ?? parsed.data.link ?? parsed.data.login_link) : undefined;
+      if (link === undefined || !isPlainHttpUrl(link)) {
+        throw okdeskUpstream('Okdesk answered login_link without a usable URL.', answer.status);
+      }
+      return link;
+    },
+  };
+}
+
+function isPlainHttpUrl(text: string): boolean {
+  try {
+    const url = new URL(text);
+    return (url.protocol === 'https:' || url.protocol === 'http:') && url.username === '' && url.password === '';
+  } catch {
+    return false;
+  }
+}
+
+function rejectAuthFailure(status: number): void {
+  if (status === 401 || status === 403) {
+    throw okdeskUpstream(
+      `Okdesk refused the API key (HTTP ${status}): check okdesk.apiToken and that its role may read contacts.`,
+      status,
+    );
+  }
+}
+
+function okdeskJson(status: number, text: string, what: string): unknown {
+  if (status < 200 || status > 299) throw okdeskUpstream(`Okdesk answered ${what} with HTTP ${status}.`, status);
+  try {
+    return JSON.parse(text);
+  } catch {
+    throw okdeskUpstream(`Okdesk answered ${what} with something that is not JSON.`, status);
+  }
+}
+
+function okdeskUpstream(message: string, status?: number): WialonAuthError {
+  return new WialonAuthError('upstream_unavailable', message, {
+    upstream: 'okdesk',
+    ...(status === undefined ? {} : { upstreamStatus: status }),
+  });
+}

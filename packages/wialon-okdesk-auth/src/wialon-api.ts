@@ -1,0 +1,157 @@
+import type { KyInstance } from 'ky';
+import { z } from 'zod';
+import { WialonAuthError, type WialonAuthReason } from './errors.js';
+import { ExchangeFailure, exchange } from './exchange.js';
+import type { TrustedWialonBaseUrl } from './trusted-base-urls.js';
+
+/** A Wialon session opened by `core/use_auth_hash`. `sessionId` is a secret: never log it. */
+export interface WialonSession {
+  sessionId: string;
+  /** Every user name the answer states (`au`, `user.nm`); all must equal the link's `user`. */
+  userNames: string[];
+  /** `user.id` when the answer has it. */
+  userId: number | null;
+}
+
+/** Wialon errors that mean "this hash does not log anyone in": invalid session, input, access denied, bad user, expired session. */
+const REFUSAL_CODES = new Set([1, 4, 7, 8, 1011]);
+
+/**
+ * Maps a Wialon `{"error":N}` code to a refusal reason: 1, 4, 7, 8 and 1011 are
+ * `invalid_auth_hash`; everything else (5, 6, 9, 10, 1003, unknown codes) is
+ * `upstream_unavailable` — a failure on Wialon's side, never a login.
+ */
+export function reasonForWialonError(code: number): WialonAuthReason {
+  return REFUSAL_CODES.has(code) ? 'invalid_auth_hash' : 'upstream_unavailable';
+}
+
+const errorAnswer = z.looseObject({ error: z.number().int() });
+const sessionAnswer = z.looseObject({
+  eid: z.string().min(1).max(512),
+  au: z.string().max(1024).optional(),
+  user: z
+    .looseObject({
+      nm: z.string().max(1024).optional(),
+      id: z.number().int().optional(),
+    })
+    .optional(),
+});
+
+/**
+ * Interprets an HTTP answer to `core/use_auth_hash`. Returns the session, or throws a
+ * {@link WialonAuthError}: `invalid_auth_hash` / `upstream_unavailable` for `{"error":N}`
+ * (see {@link reasonForWialonError}), `upstream_unavailable` for a non-2xx status, non-JSON
+ * or an answer without a session id and user name.
+ */
+export function parseUseAuthHashAnswer(status: number, text: string): WialonSession {
+  const json = parseJson(status, text);
+  const asError = errorAnswer.safeParse(json);
+  if (asError.success) {
+    const code = asError.data.error;
+    const reason = code === 0 ? 'upstream_unavailable' : reasonForWialonError(code);
+    throw new WialonAuthError(
+      reason,
+      reason === 'invalid_auth_hash'
+        ? `Wialon refused the auth hash (error ${code}): it is unknown, expired or not allowed.`
+        : `Wialon could not check the auth hash (error ${code}).`,
+      { wialonError: code, upstream: 'wialon' },
+    );
+  }
+  const asSession = sessionAnswer.safeParse(json);
+  if (!asSession.success) {
+    throw upstream('Wialon answered core/use_auth_hash without a session id.', status);
+  }
+  const userNames = [asSession.data.au, asSession.data.user?.nm].filter((n): n is string => n !== undefined);
+  if (userNames.length === 0) {
+    throw upstream('Wialon answered core/use_auth_hash without a user name.', status);
+  }
+  return { sessionId: asSession.data.eid, userNames, userId: asSession.data.user?.id ?? null };
+}
+
+/**
+ * Interprets an HTTP answer to `core/logout`: resolves on `{"error":0}`, otherwise throws a
+ * plain Error whose message holds only the Wialon code or the HTTP status.
+ */
+export function parseLogoutAnswer(status: number, text: string): void {
+  let json: unknown;
+  try {
+    json = JSON.parse(text);
+  } catch {
+    throw new Error(`Wialon answered core/logout with non-JSON (HTTP ${status}).`);
+  }
+  const parsed = errorAnswer.safeParse(json);
+  if (!parsed.success) throw new Error(`Wialon answered core/logout without an error field (HTTP ${status}).`);
+  if (parsed.data.error !== 0) throw new Error(`Wialon refused core/logout (error ${parsed.data.error}).`);
+}
+
+/**
+ * `core/use_auth_hash` on a TRUSTED base URL: `POST {base}/wialon/ajax.html?svc=core/use_auth_hash`
+ * with the form body `params={"authHash":"…"}` (the hash travels in the body, never in a URL).
+ */
+export async function useAuthHash(
+  client: KyInstance,
+  base: TrustedWialonBaseUrl,
+  authHash: string,
+  timeoutMs: number,
+): Promise<WialonSession> {
+  const body = new URLSearchParams({ params: JSON.stringify({ authHash }) }).toString();
+  let answer: { status: number; text: string };
+  try {
+    answer = await exchange(client, `${base.ajaxUrl}?svc=core/use_auth_hash`, formPost(body), timeoutMs);
+  } catch (error) {
+    throw fromExchange(error);
+  }
+  return parseUseAuthHashAnswer(answer.status, answer.text);
+}
+
+/** `core/logout` with the session id in the form body. Rejects with a secret-free Error on failure. */
+export async function logout(
+  client: KyInstance,
+  base: TrustedWialonBaseUrl,
+  sessionId: string,
+  timeoutMs: number,
+): Promise<void> {
+  const body = new URLSearchParams({ params: '{}', sid: sessionId }).toString();
+  let answer: { status: number; text: string };
+  try {
+    answer = await exchange(client, `${base.ajaxUrl}?svc=core/logout`, formPost(body), timeoutMs);
+  } catch (error) {
+    throw new Error(
+      `Wialon core/logout failed: ${error instanceof ExchangeFailure ? error.message : 'unknown error'}.`,
+    );
+  }
+  parseLogoutAnswer(answer.status, answer.text);
+}
+
+function formPost(body: string) {
+  return {
+    method: 'POST' as const,
+    body,
+    headers: { 'content-type': 'application/x-www-form-urlencoded', accept: 'application/json' },
+  };
+}
+
+function parseJson(status: number, text: string): unknown {
+  if (status < 200 || status > 299) {
+    throw upstream(`Wialon answered HTTP ${status}.`, status);
+  }
+  try {
+    return JSON.parse(text);
+  } catch {
+    throw upstream(`Wialon answered HTTP ${status} with something that is not JSON.`, status);
+  }
+}
+
+function upstream(message: string, status?: number): WialonAuthError {
+  return new WialonAuthError('upstream_unavailable', message, {
+    upstream: 'wialon',
+    ...(status === undefined ? {} : { upstreamStatus: status }),
+  });
+}
+
+/** Turns an exchange failure into `upstream_unavailable` (timeout, network, redirect, oversize). */
+export function fromExchange(error: unknown, upstreamName: 'wialon' | 'okdesk' = 'wialon'): WialonAuthError {
+  const what = upstreamName === 'wialon' ? 'Wialon' : 'Okdesk';
+  const detail = error instanceof ExchangeFailure ? error.message : 'unknown error';
+  return new WialonAuthError('upstream_unavailable', `${what} is unavailable: ${detail}.`, { upstream: upstreamName });
+}
