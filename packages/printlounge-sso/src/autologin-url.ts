@@ -1,0 +1,177 @@
+import type { Rijndael } from '@vendorkit/rijndael';
+import { decodeWithCipher, encodeWithCipher, uDataToCiphertext } from './autologin-data.js';
+import { PrintLoungeError } from './errors.js';
+import { type AutologinFields, type AutologinFieldsInput, autologinFieldsSchema, validateFields } from './fields.js';
+import { nonNegativeSeconds, type NowOption, positiveSeconds, unixSeconds } from './options.js';
+import { type KeyHandling, passphraseCipher } from './passphrase.js';
+import type { QueryValue } from './php-query.js';
+import { autologinEndpoint, type ShopLocation } from './shop-url.js';
+
+/** Fields for a new link: like {@link AutologinFieldsInput}, but `valid_to` may be left to `validFor`. */
+export type AutologinLinkFields = Omit<AutologinFieldsInput, 'valid_to'> & { valid_to?: AutologinFieldsInput['valid_to'] };
+
+/** Per-link options. */
+export interface LinkTimingOptions {
+  /** Seconds the link stays valid when `fields.valid_to` is not given. Default 300. */
+  validFor?: number;
+  /** Clock for `valid_to`; default the current time. */
+  now?: NowOption;
+}
+
+/** Options of {@link createAutologinUrl}. */
+export type CreateAutologinUrlOptions = ShopLocation &
+  LinkTimingOptions & {
+    /** The shop's SSO passphrase (UTF-8; 16, 24 or 32 bytes unless `keyHandling: 'legacy'`). */
+    passphrase: string | Uint8Array;
+    /** Fields of the vendor's table; validated with {@link autologinFieldsSchema}. */
+    fields: AutologinLinkFields;
+    /** See {@link KeyHandling}. Default `'strict'`. */
+    keyHandling?: KeyHandling;
+  };
+
+/** Options of {@link createAutologinSigner}. */
+export type AutologinSignerOptions = ShopLocation & {
+  /** The shop's SSO passphrase. */
+  passphrase: string | Uint8Array;
+  /** See {@link KeyHandling}. Default `'strict'`. */
+  keyHandling?: KeyHandling;
+};
+
+/** A signer bound to one shop and passphrase; the key is expanded once. */
+export interface AutologinSigner {
+  /** The shop's `autologin.php` URL. */
+  readonly endpoint: string;
+  /** A validated autologin link, like {@link createAutologinUrl}. */
+  createUrl(fields: AutologinLinkFields, options?: LinkTimingOptions): string;
+  /** Just the `u_data` value for raw (unvalidated) fields, like `encodeAutologinData`. */
+  encode(fields: Parameters<typeof encodeWithCipher>[1]): string;
+  /** Zeroes the expanded key; later calls throw. */
+  dispose(): void;
+}
+
+function validatedQueryFields(fields: AutologinLinkFields, timing: LinkTimingOptions): Array<[string, QueryValue]> {
+  if (typeof fields !== 'object' || fields === null || Array.isArray(fields)) {
+    throw new PrintLoungeError('invalid_field', 'fields must be an object of autologin fields.', { rule: 'type' });
+  }
+  const validFor = positiveSeconds(timing.validFor ?? 300, 'validFor');
+  const input: Record<string, unknown> = { ...fields };
+  const givenValidTo = input.valid_to !== undefined && input.valid_to !== null;
+  if (!givenValidTo) input.valid_to = unixSeconds(timing.now) + validFor;
+  const parsed = validateFields(autologinFieldsSchema, input) as Record<string, QueryValue>;
+  // Keep the caller's order (PHP would); valid_to goes last when we added it.
+  const ordered: Array<[string, QueryValue]> = [];
+  for (const name of Object.keys(fields)) if (name !== 'valid_to' || givenValidTo) ordered.push([name, parsed[name]]);
+  if (!givenValidTo) ordered.push(['valid_to', parsed.valid_to]);
+  return ordered;
+}
+
+function linkFor(endpoint: string, uData: string): string {
+  return `${endpoint}${endpoint.includes('?') ? '&' : '?'}u_data=${uData}`;
+}
+
+/**
+ * A ready autologin link: `https://SHOP.print-server.net/autologin.php?u_data=…` (or under `baseUrl`).
+ * Fields are checked against the vendor's table first ({@link autologinFieldsSchema});
+ * `valid_to` becomes now + `validFor` (default 300 s) unless given.
+ *
+ * @throws PrintLoungeError `invalid_field` / `missing_field` (naming field and rule), `invalid_key_size`;
+ *   ConfigurationError for a bad shop, baseUrl, validFor or now.
+ */
+export function createAutologinUrl(options: CreateAutologinUrlOptions): string {
+  const signer = createAutologinSigner(options);
+  try {
+    return signer.createUrl(options.fields, options);
+  } finally {
+    signer.dispose();
+  }
+}
+
+/**
+ * A reusable signer for one shop: expands the Rijndael key once, then builds links
+ * ({@link AutologinSigner.createUrl}) or bare `u_data` values ({@link AutologinSigner.encode}) cheaply.
+ */
+export function createAutologinSigner(options: AutologinSignerOptions): AutologinSigner {
+  const endpoint = autologinEndpoint(options);
+  const cipher: Rijndael = passphraseCipher(options.passphrase, options.keyHandling);
+  return {
+    endpoint,
+    createUrl(fields, timing = {}) {
+      return linkFor(endpoint, encodeWithCipher(cipher, validatedQueryFields(fields, timing)));
+    },
+    encode(fields) {
+      return encodeWithCipher(cipher, fields);
+    },
+    dispose() {
+      cipher.wipe();
+    },
+  };
+}
+
+/** Options of {@link parseAutologinUrl}. */
+export interface ParseAutologinUrlOptions {
+  /** The shop's SSO passphrase. */
+  passphrase: string | Uint8Array;
+  /** See {@link KeyHandling}. Default `'strict'`. */
+  keyHandling?: KeyHandling;
+  /** Clock; default the current time. */
+  now?: NowOption;
+  /** Seconds a link is still accepted after `valid_to`, for clocks that disagree. Default 30. */
+  clockSkewSeconds?: number;
+}
+
+/** The `u_data` parameter of an autologin URL, as sent (still URL-encoded). */
+function rawUData(url: string | URL): string {
+  let parsed: URL;
+  try {
+    parsed = new URL(String(url), 'http://receiver.invalid');
+  } catch {
+    throw new PrintLoungeError('invalid_url', 'The autologin URL cannot be parsed.');
+  }
+  // Read it textually so that a '+' sent unencoded survives (URLSearchParams would make it a space).
+  for (const pair of parsed.search.slice(1).split('&')) {
+    const eq = pair.indexOf('=');
+    if (eq !== -1 && pair.slice(0, eq) === 'u_data') return pair.slice(eq + 1);
+  }
+  throw new PrintLoungeError('missing_u_data', 'The URL has no u_data parameter: it is not a Print-Lounge autologin link.');
+}
+
+/**
+ * The receiving side: reads `u_data` from an autologin URL (absolute, or a path with query like
+ * `req.url`), decrypts it, validates the fields like {@link createAutologinUrl} (unknown extra fields are
+ * kept as strings) and rejects expired links.
+ *
+ * @throws PrintLoungeError `invalid_url`, `missing_u_data`, `invalid_u_data`, `invalid_passphrase`,
+ *   `invalid_key_size`, `missing_field`, `invalid_field`, `expired`.
+ */
+export function parseAutologinUrl(
+  url: string | URL,
+  options: ParseAutologinUrlOptions,
+): AutologinFields & Record<string, unknown> {
+  if (typeof options !== 'object' || options === null) {
+    throw new PrintLoungeError('invalid_key_size', 'parseAutologinUrl needs options with the passphrase.');
+  }
+  const skew = nonNegativeSeconds(options.clockSkewSeconds ?? 30, 'clockSkewSeconds');
+  const now = unixSeconds(options.now);
+  const ciphertext = uDataToCiphertext(rawUData(url));
+  const cipher = passphraseCipher(options.passphrase, options.keyHandling);
+  let raw: Record<string, string>;
+  try {
+    raw = decodeWithCipher(cipher, ciphertext);
+  } finally {
+    cipher.wipe();
+  }
+  return checkAutologinFields(raw, now, skew);
+}
+
+/** @internal Validates decoded fields (loose) and the expiry. */
+export function checkAutologinFields(raw: Record<string, string>, now: number, skew: number): AutologinFields & Record<string, unknown> {
+  const fields = validateFields(autologinFieldsSchema.loose(), raw) as AutologinFields & Record<string, unknown>;
+  if (fields.valid_to + skew < now) {
+    throw new PrintLoungeError(
+      'expired',
+      `The autologin link expired ${now - fields.valid_to} s ago (valid_to ${fields.valid_to}, allowed clock skew ${skew} s).`,
+      { field: 'valid_to', rule: 'expiry' },
+    );
+  }
+  return fields;
+}

@@ -1,0 +1,63 @@
+import { VendorkitError, type VendorkitErrorOptions } from '@vendorkit/core';
+
+/**
+ * Stable codes of {@link PrintLoungeError}:
+ * - `invalid_u_data`: not base64, empty, truncated (not a whole number of 32-byte blocks) or not UTF-8 inside.
+ * - `invalid_passphrase`: the data did not decrypt to a query string — wrong passphrase or altered data.
+ * - `invalid_key_size`: the passphrase has a length mcrypt rejects (strict mode: 16, 24 or 32 bytes).
+ * - `invalid_field`: a field has the wrong type or breaks the vendor's rule (length, characters, enumeration).
+ * - `missing_field`: a required field (`customer_user_name`, `valid_to`) is absent.
+ * - `expired`: the link's `valid_to` lies in the past (beyond the allowed clock skew).
+ * - `missing_u_data`: a URL without a `u_data` parameter.
+ * - `invalid_url`: a URL that cannot be parsed.
+ */
+export type PrintLoungeErrorCode =
+  | 'invalid_u_data'
+  | 'invalid_passphrase'
+  | 'invalid_key_size'
+  | 'invalid_field'
+  | 'missing_field'
+  | 'expired'
+  | 'missing_u_data'
+  | 'invalid_url';
+
+/** One broken rule of one field, as reported by {@link PrintLoungeError.issues}. */
+export interface FieldIssue {
+  /** The field name, e.g. `customer_user_name`. */
+  field: string;
+  /** Short machine-readable rule name, e.g. `max_length`, `pattern`, `type`, `required`, `enum`. */
+  rule: string;
+  /** Human-readable description of the rule (never the field's value). */
+  message: string;
+}
+
+/** Options of {@link PrintLoungeError}. */
+export interface PrintLoungeErrorOptions extends VendorkitErrorOptions {
+  /** The field at fault (first one when several are). */
+  field?: string;
+  /** The rule that field broke. */
+  rule?: string;
+  /** Every field issue found, for forms that show them all. */
+  issues?: FieldIssue[];
+}
+
+/**
+ * The one error class of `@vendorkit/printlounge-sso`. Check `code` (see {@link PrintLoungeErrorCode})
+ * or use `isVendorkitError(err, 'expired')`. Messages never contain the passphrase or field values.
+ */
+export class PrintLoungeError extends VendorkitError {
+  declare readonly code: PrintLoungeErrorCode;
+  /** The field at fault, for `invalid_field` / `missing_field`. */
+  readonly field?: string;
+  /** The rule the field broke, for `invalid_field` / `missing_field`. */
+  readonly rule?: string;
+  /** All field issues, for `invalid_field` / `missing_field`. */
+  readonly issues?: FieldIssue[];
+
+  constructor(code: PrintLoungeErrorCode, message: string, options: PrintLoungeErrorOptions = {}) {
+    super(code, message, options.cause === undefined ? {} : { cause: options.cause });
+    if (options.field !== undefined) this.field = options.field;
+    if (options.rule !== undefined) this.rule = options.rule;
+    if (options.issues !== undefined) this.issues = options.issues;
+  }
+}

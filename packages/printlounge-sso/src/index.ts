@@ -1,0 +1,28 @@
+export {
+  decodeAutologinData,
+  encodeAutologinData,
+} from './autologin-data.js';
+export {
+  type AutologinLinkFields,
+  type AutologinSigner,
+  type AutologinSignerOptions,
+  type CreateAutologinUrlOptions,
+  createAutologinSigner,
+  createAutologinUrl,
+  type LinkTimingOptions,
+  type ParseAutologinUrlOptions,
+  parseAutologinUrl,
+} from './autologin-url.js';
+export { type FieldIssue, PrintLoungeError, type PrintLoungeErrorCode, type PrintLoungeErrorOptions } from './errors.js';
+export {
+  AUTOLOGIN_FIELD_NAMES,
+  type AutologinFields,
+  type AutologinFieldsInput,
+  autologinFieldsSchema,
+  CUSTOMER_USER_LEVEL_STANDARD,
+  PRINTLOUNGE_YES,
+} from './fields.js';
+export type { NowOption } from './options.js';
+export type { KeyHandling, KeyHandlingOptions } from './passphrase.js';
+export { httpBuildQuery, parseStr, phpUrlencode, type QueryFields, type QueryValue } from './php-query.js';
+export { autologinEndpoint, printServerBaseUrl, type ShopLocation } from './shop-url.js';

@@ -1,0 +1,271 @@
+import { PrintLoungeError } from './errors.js';
+
+/** A value PHP's `http_build_query` accepts for a flat field. `null`/`undefined` fields are skipped. */
+export type QueryValue = string | number | bigint | boolean | null | undefined;
+
+/**
+ * Fields in the order PHP should see them. A plain object keeps JavaScript's key order, which puts
+ * integer-like keys (`"7"`) first; pass a `Map` or an array of pairs when that matters.
+ */
+export type QueryFields =
+  | Readonly<Record<string, QueryValue>>
+  | ReadonlyMap<string, QueryValue>
+  | ReadonlyArray<readonly [string, QueryValue]>;
+
+const encoder = new TextEncoder();
+const HEX = '0123456789ABCDEF';
+const LONE_SURROGATE = /\p{Cs}/u;
+
+// 1 = byte passes through urlencode unchanged (PHP: A-Z a-z 0-9 . _ -).
+const KEEP = new Uint8Array(128);
+for (let c = 0; c < 128; c++) {
+  const ch = String.fromCharCode(c);
+  if (/[A-Za-z0-9._-]/.test(ch)) KEEP[c] = 1;
+}
+
+/**
+ * PHP's `urlencode`: UTF-8 bytes, only `A-Za-z0-9._-` left as they are, space → `+`,
+ * everything else `%XX` with uppercase hex (so `*` → `%2A` and `~` → `%7E`, unlike `encodeURIComponent`).
+ * Throws `invalid_field` for strings with unpaired UTF-16 surrogates (they have no UTF-8 form).
+ */
+export function phpUrlencode(text: string): string {
+  let ascii = true;
+  for (let i = 0; i < text.length; i++) {
+    const c = text.charCodeAt(i);
+    if (c >= 128) {
+      ascii = false;
+      break;
+    }
+    if (KEEP[c] !== 1) {
+      ascii = false;
+      break;
+    }
+  }
+  if (ascii) return text;
+  if (LONE_SURROGATE.test(text)) {
+    throw new PrintLoungeError('invalid_field', 'A field name or value contains an unpaired UTF-16 surrogate: it has no UTF-8 form.', {
+      rule: 'utf8',
+    });
+  }
+  const bytes = encoder.encode(text);
+  let out = '';
+  for (let i = 0; i < bytes.length; i++) {
+    const b = bytes[i]!;
+    if (b < 128 && KEEP[b] === 1) out += String.fromCharCode(b);
+    else if (b === 0x20) out += '+';
+    else out += `%${HEX[b >> 4]}${HEX[b & 15]}`;
+  }
+  return out;
+}
+
+/**
+ * A number as PHP 8 prints it in `http_build_query` (and `echo`) with the default `precision=14`:
+ * safe integers are PHP ints; other numbers are PHP floats (`0.1`, `1.0E+25`, `1.0E-5`, `NAN`, `INF`, `-0`).
+ */
+export function phpNumberToString(value: number): string {
+  if (Number.isSafeInteger(value) && !Object.is(value, -0)) return String(value);
+  return phpFloatToString(value, 14);
+}
+
+/** PHP's `%.*G` (zend_gcvt) with exact, round-half-even rounding to `precision` significant digits. */
+function phpFloatToString(value: number, precision: number): string {
+  if (Number.isNaN(value)) return 'NAN';
+  if (value === Number.POSITIVE_INFINITY) return 'INF';
+  if (value === Number.NEGATIVE_INFINITY) return '-INF';
+  if (value === 0) return Object.is(value, -0) ? '-0' : '0';
+  const negative = value < 0;
+  const { digits, pointAt } = roundHalfEven(exactDecimal(Math.abs(value)), precision);
+  // digits = significant digits without trailing zeros; value = 0.digits × 10^pointAt
+  const exponent = pointAt - 1;
+  let body: string;
+  if (exponent < -4 || exponent >= precision) {
+    const mantissa = digits.length === 1 ? `${digits}.0` : `${digits[0]}.${digits.slice(1)}`;
+    body = `${mantissa}E${exponent < 0 ? '-' : '+'}${Math.abs(exponent)}`;
+  } else if (pointAt <= 0) {
+    body = `0.${'0'.repeat(-pointAt)}${digits}`;
+  } else if (pointAt >= digits.length) {
+    body = digits + '0'.repeat(pointAt - digits.length);
+  } else {
+    body = `${digits.slice(0, pointAt)}.${digits.slice(pointAt)}`;
+  }
+  return negative ? `-${body}` : body;
+}
+
+/** The exact decimal expansion of a positive finite double: all digits, value = 0.digits × 10^pointAt. */
+function exactDecimal(value: number): { digits: string; pointAt: number } {
+  const view = new DataView(new ArrayBuffer(8));
+  view.setFloat64(0, value);
+  const bits = view.getBigUint64(0);
+  const biasedExponent = Number((bits >> 52n) & 0x7ffn);
+  let mantissa = bits & 0xfffffffffffffn;
+  let exponent2: number;
+  if (biasedExponent === 0) {
+    exponent2 = -1074;
+  } else {
+    mantissa |= 1n << 52n;
+    exponent2 = biasedExponent - 1075;
+  }
+  if (exponent2 >= 0) {
+    const digits = (mantissa << BigInt(exponent2)).toString();
+    return { digits, pointAt: digits.length };
+  }
+  // mantissa × 2^-k = mantissa × 5^k / 10^k
+  const k = -exponent2;
+  const digits = (mantissa * 5n ** BigInt(k)).toString();
+  return { digits, pointAt: digits.length - k };
+}
+
+function roundHalfEven(exact: { digits: string; pointAt: number }, precision: number): { digits: string; pointAt: number } {
+  let { digits, pointAt } = exact;
+  if (digits.length > precision) {
+    const kept = digits.slice(0, precision);
+    const rest = digits.slice(precision);
+    const first = rest.charCodeAt(0) - 48;
+    const beyondHalf = first > 5 || (first === 5 && /[1-9]/.test(rest.slice(1)));
+    const tie = first === 5 && !beyondHalf;
+    const lastOdd = (kept.charCodeAt(kept.length - 1) - 48) % 2 === 1;
+    let n = BigInt(kept);
+    if (beyondHalf || (tie && lastOdd)) n += 1n;
+    digits = n.toString();
+    if (digits.length > precision) {
+      // 999… rounded up to 1000…
+      pointAt += 1;
+      digits = digits.slice(0, precision);
+    }
+  }
+  digits = digits.replace(/0+$/, '');
+  return { digits: digits === '' ? '0' : digits, pointAt };
+}
+
+/** The string PHP's `http_build_query` puts for one scalar value (booleans as 1/0). */
+export function phpScalarToString(field: string, value: Exclude<QueryValue, null | undefined>): string {
+  switch (typeof value) {
+    case 'string':
+      return value;
+    case 'number':
+      return phpNumberToString(value);
+    case 'bigint':
+      return value.toString();
+    case 'boolean':
+      return value ? '1' : '0';
+    default:
+      throw new PrintLoungeError(
+        'invalid_field',
+        `Field ${JSON.stringify(field)} must be a string, number, bigint, boolean, null or undefined, got ${describeType(value)}. Nested arrays and objects are not supported.`,
+        { field, rule: 'type' },
+      );
+  }
+}
+
+function describeType(value: unknown): string {
+  if (value === null) return 'null';
+  if (Array.isArray(value)) return 'an array';
+  return typeof value === 'object' ? 'an object' : typeof value;
+}
+
+/** Iterates fields in the order PHP would see them. */
+export function fieldEntries(fields: QueryFields): Iterable<readonly [string, QueryValue]> {
+  if (fields instanceof Map) return fields.entries();
+  if (Array.isArray(fields)) {
+    for (const pair of fields) {
+      if (!Array.isArray(pair) || pair.length !== 2 || typeof pair[0] !== 'string') {
+        throw new PrintLoungeError('invalid_field', 'Field pairs must be [name, value] arrays with a string name.', {
+          rule: 'type',
+        });
+      }
+    }
+    return fields as ReadonlyArray<readonly [string, QueryValue]>;
+  }
+  if (typeof fields !== 'object' || fields === null) {
+    throw new PrintLoungeError('invalid_field', `Fields must be an object, a Map or an array of [name, value] pairs, got ${describeType(fields)}.`, {
+      rule: 'type',
+    });
+  }
+  return Object.entries(fields as Record<string, QueryValue>);
+}
+
+/**
+ * PHP's `http_build_query($fields)` for flat fields: insertion order, `&` between pairs, `null`
+ * (and `undefined`) skipped, `true` → `1`, `false` → `0`, names and values through {@link phpUrlencode}.
+ * Throws `invalid_field` for nested values (arrays, objects) and other types PHP would not see as scalars.
+ */
+export function httpBuildQuery(fields: QueryFields): string {
+  let out = '';
+  for (const [name, value] of fieldEntries(fields)) {
+    if (value === null || value === undefined) continue;
+    const text = phpScalarToString(name, value);
+    if (out !== '') out += '&';
+    out += `${phpUrlencode(name)}=${phpUrlencode(text)}`;
+  }
+  return out;
+}
+
+const fatalUtf8 = new TextDecoder('utf-8', { fatal: true });
+
+function hexValue(c: number): number {
+  if (c >= 48 && c <= 57) return c - 48;
+  if (c >= 65 && c <= 70) return c - 55;
+  if (c >= 97 && c <= 102) return c - 87;
+  return -1;
+}
+
+/**
+ * PHP's `urldecode` on the bytes of `text` (`+` → space, `%XX` decoded, a `%` not followed by two hex
+ * digits kept as it is), then strict UTF-8. Returns `undefined` when the result is not valid UTF-8.
+ */
+export function phpUrldecode(text: string): string | undefined {
+  if (!/[%+]/.test(text)) return text;
+  const bytes = new Uint8Array(text.length);
+  let n = 0;
+  for (let i = 0; i < text.length; i++) {
+    const c = text.charCodeAt(i);
+    if (c === 0x2b) {
+      bytes[n++] = 0x20;
+    } else if (c === 0x25 && i + 2 < text.length && hexValue(text.charCodeAt(i + 1)) >= 0 && hexValue(text.charCodeAt(i + 2)) >= 0) {
+      bytes[n++] = (hexValue(text.charCodeAt(i + 1)) << 4) | hexValue(text.charCodeAt(i + 2));
+      i += 2;
+    } else {
+      bytes[n++] = c; // callers pass ASCII only
+    }
+  }
+  try {
+    return fatalUtf8.decode(bytes.subarray(0, n));
+  } catch {
+    return undefined;
+  }
+}
+
+/**
+ * PHP's `parse_str` for flat names, on an ASCII query string: split on `&`, empty pieces skipped,
+ * a piece without `=` gives `""`, names and values URL-decoded; in names, leading spaces are dropped,
+ * `' '` and `'.'` become `_` and a NUL byte ends the name; empty names are skipped; a later duplicate wins.
+ *
+ * Where it stops: a name with brackets (`a[b]`) is kept verbatim as one flat key (after the
+ * `' '`/`'.'` → `_` rule applied before its first `[`), whereas PHP would build the nested array
+ * `a => [b => …]`. This mirrors what {@link httpBuildQuery} produced from a flat field named `a[b]`.
+ * Like PHP, a name starting with `[` is skipped and an unclosed `[` turns into `_` (`a[b` → `a_b`).
+ * Returns `undefined` when a name or value is not valid UTF-8.
+ */
+export function parseStr(query: string): Record<string, string> | undefined {
+  const out = new Map<string, string>();
+  for (const piece of query.split('&')) {
+    if (piece === '') continue;
+    const eq = piece.indexOf('=');
+    const rawName = eq === -1 ? piece : piece.slice(0, eq);
+    const rawValue = eq === -1 ? '' : piece.slice(eq + 1);
+    let name = phpUrldecode(rawName);
+    const value = phpUrldecode(rawValue);
+    if (name === undefined || value === undefined) return undefined;
+    const nul = name.indexOf('\0');
+    if (nul !== -1) name = name.slice(0, nul);
+    name = name.replace(/^ +/, '');
+    if (name === '') continue;
+    const bracket = name.indexOf('[');
+    if (bracket === 0) continue; // PHP: empty variable name
+    if (bracket === -1) name = name.replace(/[ .]/g, '_');
+    else if (name.indexOf(']', bracket) === -1) name = name.replace(/[ .[]/g, '_'); // PHP: "not an index"
+    else name = name.slice(0, bracket).replace(/[ .]/g, '_') + name.slice(bracket);
+    out.set(name, value);
+  }
+  return Object.fromEntries(out);
+}
