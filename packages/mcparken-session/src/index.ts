@@ -1,0 +1,25 @@
+export {
+  isMcParkenError,
+  McParkenError,
+  type McParkenErrorCode,
+  type McParkenErrorOptions,
+  type McParkenTransportCode,
+  type McParkenVendorCode,
+} from './errors.js';
+export {
+  DEFAULT_BASE_URL,
+  DEFAULT_REFRESH_MARGIN_SECONDS,
+  DEFAULT_RETRIES,
+  DEFAULT_TIMEOUT_MS,
+  type McParkenSessionOptions,
+} from './options.js';
+export { McParkenSession, type McParkenSessionInfo } from './session.js';
+export {
+  type ParsedSession,
+  parseSessionAnswer,
+  parseVendorTime,
+  type SessionAnswer,
+  sessionResponseSchema,
+  tokenLifetimeMs,
+} from './session-response.js';
+export { detectVendorError, isExpiredTokenError, type VendorErrorBody } from './vendor-error.js';

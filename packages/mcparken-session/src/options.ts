@@ -1,0 +1,159 @@
+import { ConfigurationError, createMemoryStore, type Store } from '@vendorkit/core';
+
+/** McParken's production API. */
+export const DEFAULT_BASE_URL = 'https://mcparken.se/api';
+/** Default {@link McParkenSessionOptions.refreshMarginSeconds}. */
+export const DEFAULT_REFRESH_MARGIN_SECONDS = 10;
+/** Default {@link McParkenSessionOptions.timeoutMs}. */
+export const DEFAULT_TIMEOUT_MS = 10_000;
+/** Default {@link McParkenSessionOptions.retries}. */
+export const DEFAULT_RETRIES = 2;
+
+/** Options of `new McParkenSession(…)`. */
+export interface McParkenSessionOptions {
+  /** The `apikey` McParken issued (valid 90 days). Sent as a header, never logged. */
+  apiKey: string;
+  /** The API account's username. */
+  username: string;
+  /** The API account's password. It travels in the session call's query string (vendor design) and is redacted everywhere this package shows a URL. */
+  password: string;
+  /** API root; default `https://mcparken.se/api`. A trailing slash is optional. */
+  baseUrl?: string;
+  /**
+   * Renew this many seconds before the token expires. Default 10. The margin actually used is
+   * at most a quarter of the token's lifetime, so a short-lived token is not renewed on every call.
+   */
+  refreshMarginSeconds?: number;
+  /** A `fetch` implementation; default `globalThis.fetch`, looked up at call time (so MSW sees it). */
+  fetch?: typeof fetch;
+  /** Where the token is cached; share one (e.g. `@vendorkit/redis-store`) to share a token between processes. Default: in memory. */
+  store?: Store;
+  /** Per-attempt deadline in milliseconds for every request (session call: headers and body). Default 10 000. */
+  timeoutMs?: number;
+  /** Retries on network errors, 408, 429 and 5xx for idempotent requests. Default 2. */
+  retries?: number;
+  /**
+   * McParken forbids credentials on a web page, so construction throws in a browser. Set this only
+   * where the "browser" is really trusted code (a jsdom test, an Electron main process).
+   */
+  dangerouslyAllowBrowser?: boolean;
+  /** Clock in milliseconds, for tests. Default `Date.now`. */
+  now?: () => number;
+}
+
+/** Options after validation, with defaults applied. */
+export interface ResolvedOptions {
+  apiKey: string;
+  username: string;
+  password: string;
+  baseUrl: string;
+  refreshMarginMs: number;
+  fetch: typeof fetch;
+  store: Store;
+  timeoutMs: number;
+  retries: number;
+  now: () => number;
+}
+
+/**
+ * Validates options and applies defaults. Throws a `ConfigurationError` naming the bad option and
+ * what it must be — never quoting the value of `apiKey`, `username` or `password`.
+ */
+export function resolveOptions(options: McParkenSessionOptions): ResolvedOptions {
+  if (typeof options !== 'object' || options === null) {
+    throw new ConfigurationError('McParkenSession needs an options object: { apiKey, username, password }.');
+  }
+  for (const name of ['apiKey', 'username', 'password'] as const) {
+    const value: unknown = options[name];
+    if (typeof value !== 'string' || value.trim() === '') {
+      throw new ConfigurationError(
+        `McParkenSession option \`${name}\` must be a non-empty string (got ${value === undefined ? 'nothing' : typeof value === 'string' ? 'an empty string' : `a ${typeof value}`}).`,
+      );
+    }
+    // biome-ignore lint/suspicious/noControlCharactersInRegex: rejecting them is the point
+    if (name === 'apiKey' && /[\u0000-\u001f\u007f]/.test(value)) {
+      throw new ConfigurationError(
+        'McParkenSession option `apiKey` contains a control character (a stray newline?); it cannot be sent as a header.',
+      );
+    }
+  }
+  const baseUrl = resolveBaseUrl(options.baseUrl);
+  const marginSeconds = options.refreshMarginSeconds ?? DEFAULT_REFRESH_MARGIN_SECONDS;
+  if (typeof marginSeconds !== 'number' || !Number.isFinite(marginSeconds) || marginSeconds < 0) {
+    throw new ConfigurationError(
+      `McParkenSession option \`refreshMarginSeconds\` must be a finite number ≥ 0, got ${String(options.refreshMarginSeconds)}.`,
+    );
+  }
+  const timeoutMs = options.timeoutMs ?? DEFAULT_TIMEOUT_MS;
+  if (typeof timeoutMs !== 'number' || !Number.isFinite(timeoutMs) || timeoutMs <= 0 || timeoutMs > 2_147_483_647) {
+    throw new ConfigurationError(
+      `McParkenSession option \`timeoutMs\` must be a positive number of milliseconds, got ${String(options.timeoutMs)}.`,
+    );
+  }
+  const retries = options.retries ?? DEFAULT_RETRIES;
+  if (!Number.isInteger(retries) || retries < 0 || retries > 10) {
+    throw new ConfigurationError(
+      `McParkenSession option \`retries\` must be an integer from 0 to 10, got ${String(options.retries)}.`,
+    );
+  }
+  if (options.fetch !== undefined && typeof options.fetch !== 'function') {
+    throw new ConfigurationError('McParkenSession option `fetch` must be a function (a fetch implementation).');
+  }
+  if (options.now !== undefined && typeof options.now !== 'function') {
+    throw new ConfigurationError('McParkenSession option `now` must be a function returning epoch milliseconds.');
+  }
+  const store = options.store;
+  if (
+    store !== undefined &&
+    (typeof store !== 'object' ||
+      store === null ||
+      !['get', 'set', 'setIfAbsent', 'delete'].every(
+        (m) => typeof (store as unknown as Record<string, unknown>)[m] === 'function',
+      ))
+  ) {
+    throw new ConfigurationError(
+      'McParkenSession option `store` must implement the Store interface (get, set, setIfAbsent, delete).',
+    );
+  }
+  const now = options.now ?? Date.now;
+  const userFetch = options.fetch;
+  return {
+    apiKey: options.apiKey,
+    username: options.username,
+    password: options.password,
+    baseUrl,
+    refreshMarginMs: marginSeconds * 1000,
+    // Late-bound so test tools that patch globalThis.fetch after construction (MSW) are seen.
+    fetch: userFetch ?? ((input, init) => globalThis.fetch(input, init)),
+    store: store ?? createMemoryStore({ now }),
+    timeoutMs,
+    retries,
+    now,
+  };
+}
+
+/** Checks `baseUrl` and returns it without a trailing slash. The value is not echoed: it might embed credentials. */
+function resolveBaseUrl(value: unknown): string {
+  if (value === undefined) return DEFAULT_BASE_URL;
+  if (typeof value !== 'string') throw new ConfigurationError('McParkenSession option `baseUrl` must be a string URL.');
+  let url: URL;
+  try {
+    url = new URL(value);
+  } catch {
+    throw new ConfigurationError(
+      'McParkenSession option `baseUrl` must be an absolute http(s) URL such as https://mcparken.se/api.',
+    );
+  }
+  if (url.protocol !== 'https:' && url.protocol !== 'http:') {
+    throw new ConfigurationError(`McParkenSession option \`baseUrl\` must use http or https, not ${url.protocol}`);
+  }
+  if (url.username || url.password) {
+    throw new ConfigurationError(
+      'McParkenSession option `baseUrl` must not contain user:password@; pass `username` and `password` instead.',
+    );
+  }
+  if (url.search || url.hash) {
+    throw new ConfigurationError('McParkenSession option `baseUrl` must not have a query string or fragment.');
+  }
+  return url.href.replace(/\/+$/, '');
+}
