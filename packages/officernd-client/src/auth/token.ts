@@ -1,0 +1,128 @@
+import { createHttp, createTokenCache, redactSecrets, type Store, type TokenCache } from '@vendorkit/core';
+import { isHTTPError, isTimeoutError } from 'ky';
+import { OfficeRnDError } from '../errors.js';
+import { errorBodySchema, tokenResponseSchema } from '../schemas.js';
+
+/** Options of {@link createOfficeRnDTokenProvider}. */
+export interface TokenProviderOptions {
+  identityUrl: string;
+  clientId: string;
+  clientSecret: string;
+  scopes: readonly string[];
+  store: Store;
+  fetch?: typeof fetch;
+  timeoutMs: number;
+  /** After a failed token request, rethrow that failure for this long instead of asking again. */
+  failureCooldownMs: number;
+  /** Renew this long before expiry. */
+  refreshMarginMs: number;
+  /** Called once per HTTP request to the token endpoint (for statistics). */
+  onRequest?: () => void;
+}
+
+/** Cached client-credentials tokens: `get()` and `invalidate(token)` from `@vendorkit/core`'s token cache. */
+export type OfficeRnDTokenProvider = TokenCache;
+
+/**
+ * OAuth2 client credentials against `{identityUrl}/oauth/token`, cached in `store` for the
+ * token's lifetime (key per identity URL, client id and scopes — never the secret), one
+ * request however many callers wait. The endpoint allows 5 requests per minute, failures
+ * included, so a failure is remembered for `failureCooldownMs` and never retried in a loop.
+ */
+export function createOfficeRnDTokenProvider(options: TokenProviderOptions): OfficeRnDTokenProvider {
+  const http = createHttp({
+    baseUrl: options.identityUrl,
+    ...(options.fetch ? { fetch: options.fetch } : {}),
+    timeoutMs: options.timeoutMs,
+    // Every attempt counts against 5 requests/minute: never retry automatically.
+    retries: 0,
+    ky: { hooks: { beforeRequest: [() => options.onRequest?.()] } },
+  });
+  const scope = options.scopes.join(' ');
+  const tokenUrl = `${options.identityUrl.replace(/\/+$/, '')}/oauth/token`;
+  const secrets = [options.clientSecret];
+
+  const fetchToken = async () => {
+    let text: string;
+    try {
+      const response = await http.post('oauth/token', {
+        body: new URLSearchParams({
+          grant_type: 'client_credentials',
+          client_id: options.clientId,
+          client_secret: options.clientSecret,
+          scope,
+        }),
+      });
+      text = await response.text();
+    } catch (error) {
+      throw await tokenError(error, tokenUrl, secrets, options.failureCooldownMs);
+    }
+    let json: unknown;
+    try {
+      json = JSON.parse(text);
+    } catch {
+      throw new OfficeRnDError('token_request_failed', 'OfficeRnD token endpoint answered with something other than JSON.', {
+        method: 'POST',
+        url: tokenUrl,
+      });
+    }
+    const parsed = tokenResponseSchema.safeParse(json);
+    if (!parsed.success) {
+      throw new OfficeRnDError('token_request_failed', 'OfficeRnD token response has no usable access_token.', {
+        method: 'POST',
+        url: tokenUrl,
+      });
+    }
+    return { token: parsed.data.access_token, lifetimeMs: (parsed.data.expires_in ?? 3600) * 1000 };
+  };
+
+  return createTokenCache({
+    store: options.store,
+    key: `officernd:token:${options.identityUrl}:${options.clientId}:${scope}`,
+    fetchToken,
+    refreshMarginMs: options.refreshMarginMs,
+    failureCooldownMs: options.failureCooldownMs,
+  });
+}
+
+async function tokenError(error: unknown, url: string, secrets: string[], cooldownMs: number): Promise<OfficeRnDError> {
+  const base = { method: 'POST', url };
+  if (isTimeoutError(error)) {
+    return new OfficeRnDError('token_request_failed', 'OfficeRnD token request timed out.', base);
+  }
+  if (isHTTPError(error)) {
+    const status = error.response.status;
+    let vendorMessage: string | undefined;
+    let vendorError: string | undefined;
+    try {
+      const body = errorBodySchema.safeParse(JSON.parse((await error.response.text()).slice(0, 4096)));
+      if (body.success) {
+        const m = body.data.error_description ?? body.data.message;
+        vendorMessage = m === undefined ? undefined : redactSecrets(Array.isArray(m) ? m.join('; ') : m, secrets);
+        vendorError = body.data.error === undefined ? undefined : redactSecrets(body.data.error, secrets);
+      }
+    } catch {
+      // not JSON: status alone says enough
+    }
+    const hint =
+      status === 429
+        ? ` The token endpoint allows 5 requests per minute, failures included; the next attempt waits ${Math.round(cooldownMs / 1000)} s.`
+        : status === 400 || status === 401
+          ? ' Check clientId, clientSecret and that the app was granted the requested scopes.'
+          : '';
+    return new OfficeRnDError(
+      'token_request_failed',
+      `OfficeRnD token request failed with ${status}${vendorMessage ? `: ${vendorMessage}` : ''}.${hint}`,
+      { ...base, status, ...(vendorMessage ? { vendorMessage } : {}), ...(vendorError ? { vendorError } : {}) },
+    );
+  }
+  return new OfficeRnDError('token_request_failed', `OfficeRnD token request failed: ${networkReason(error)}.`, base);
+}
+
+/** A short, secret-free description of a network failure (`fetch failed (ECONNRESET)`). */
+export function networkReason(error: unknown): string {
+  if (!(error instanceof Error)) return 'unknown error';
+  const cause = (error as { cause?: { code?: unknown } }).cause;
+  const code = cause && typeof cause.code === 'string' ? ` (${cause.code})` : '';
+  return `${error.name}: ${error.message.slice(0, 200)}${code}`;
+}

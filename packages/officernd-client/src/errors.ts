@@ -1,0 +1,118 @@
+import { VendorkitError, type VendorkitErrorOptions } from '@vendorkit/core';
+
+/**
+ * Stable codes of {@link OfficeRnDError}. HTTP statuses map to `unauthorized` (401),
+ * `forbidden` (403), `not_found` (404), `conflict` (409), `validation_failed` (400, 422),
+ * `rate_limited` (429), `server_error` (5xx) and `http_error` (any other status).
+ */
+export type OfficeRnDErrorCode =
+  | 'unauthorized'
+  | 'forbidden'
+  | 'not_found'
+  | 'conflict'
+  | 'validation_failed'
+  | 'rate_limited'
+  | 'server_error'
+  | 'http_error'
+  | 'timeout'
+  | 'network_error'
+  | 'invalid_response'
+  | 'invalid_query'
+  | 'token_request_failed'
+  | 'webhook_signature_invalid'
+  | 'sync_failed'
+  | 'sync_event_in_progress';
+
+/** Details an {@link OfficeRnDError} may carry; none of them ever holds a secret. */
+export interface OfficeRnDErrorDetails extends VendorkitErrorOptions {
+  /** HTTP status of the vendor's answer, when there was one. */
+  status?: number;
+  /** The vendor's `message` (NestJS bodies `{ statusCode, message, error }`; arrays joined with `; `). */
+  vendorMessage?: string;
+  /** The vendor's `error` (e.g. `"Unauthorized"`, or OAuth's `"invalid_client"`). */
+  vendorError?: string;
+  /** HTTP method of the failed request. */
+  method?: string;
+  /** URL of the failed request (API URLs carry no credentials; query strings are kept). */
+  url?: string;
+  /** Seconds the vendor asked to wait (`Retry-After`), on `rate_limited`. */
+  retryAfterSeconds?: number;
+}
+
+/**
+ * Base class of every error thrown by `@vendorkit/officernd-client`. Check it with
+ * `isVendorkitError(error, 'not_found')` or `error.code`; `status` is the HTTP status
+ * when the vendor answered. Never carries the client secret, an access token or a password.
+ */
+export class OfficeRnDError extends VendorkitError {
+  declare readonly code: OfficeRnDErrorCode;
+  readonly status?: number;
+  readonly vendorMessage?: string;
+  readonly vendorError?: string;
+  readonly method?: string;
+  readonly url?: string;
+  readonly retryAfterSeconds?: number;
+
+  constructor(code: OfficeRnDErrorCode, message: string, details: OfficeRnDErrorDetails = {}) {
+    super(code, message, details.cause === undefined ? {} : { cause: details.cause });
+    if (details.status !== undefined) this.status = details.status;
+    if (details.vendorMessage !== undefined) this.vendorMessage = details.vendorMessage;
+    if (details.vendorError !== undefined) this.vendorError = details.vendorError;
+    if (details.method !== undefined) this.method = details.method;
+    if (details.url !== undefined) this.url = details.url;
+    if (details.retryAfterSeconds !== undefined) this.retryAfterSeconds = details.retryAfterSeconds;
+  }
+}
+
+/** Why {@link WebhookVerificationError} rejected a delivery. */
+export type WebhookFailureReason =
+  | 'missing_signature'
+  | 'malformed_signature'
+  | 'timestamp_out_of_tolerance'
+  | 'signature_mismatch'
+  | 'invalid_payload';
+
+/** Thrown by `verifyWebhook` (code `webhook_signature_invalid`); `reason` says why. Answer such deliveries with 400. */
+export class WebhookVerificationError extends OfficeRnDError {
+  readonly reason: WebhookFailureReason;
+
+  constructor(reason: WebhookFailureReason, message: string) {
+    super('webhook_signature_invalid', message);
+    this.reason = reason;
+  }
+}
+
+/**
+ * Thrown by the member sync when an event could not be applied (`sync_failed`, the
+ * target or OfficeRnD failed; `cause` is that error) or is being applied by another
+ * worker right now (`sync_event_in_progress`). Answer the webhook with a 5xx so
+ * OfficeRnD delivers it again.
+ */
+export class SyncError extends OfficeRnDError {
+  /** The OfficeRnD event id (`event`) concerned. */
+  readonly eventId?: string;
+  /** The member `_id` concerned, when known. */
+  readonly memberId?: string;
+
+  constructor(
+    code: 'sync_failed' | 'sync_event_in_progress',
+    message: string,
+    details: { eventId?: string; memberId?: string; cause?: unknown } = {},
+  ) {
+    super(code, message, details.cause === undefined ? {} : { cause: details.cause });
+    if (details.eventId !== undefined) this.eventId = details.eventId;
+    if (details.memberId !== undefined) this.memberId = details.memberId;
+  }
+}
+
+/** Maps an HTTP status to an {@link OfficeRnDErrorCode}. */
+export function codeForStatus(status: number): OfficeRnDErrorCode {
+  if (status === 400 || status === 422) return 'validation_failed';
+  if (status === 401) return 'unauthorized';
+  if (status === 403) return 'forbidden';
+  if (status === 404) return 'not_found';
+  if (status === 409) return 'conflict';
+  if (status === 429) return 'rate_limited';
+  if (status >= 500) return 'server_error';
+  return 'http_error';
+}

@@ -1,0 +1,86 @@
+export {
+  DEFAULT_BASE_URL,
+  DEFAULT_IDENTITY_URL,
+  DEFAULT_SCOPES,
+  DEFAULT_SIGN_IN_PATH,
+  OfficeRnDClient,
+  type OfficeRnDClientOptions,
+  type OfficeRnDClientStats,
+} from './client.js';
+export {
+  type OfficeRnDErrorCode,
+  OfficeRnDError,
+  type OfficeRnDErrorDetails,
+  SyncError,
+  type WebhookFailureReason,
+  WebhookVerificationError,
+} from './errors.js';
+export {
+  type CompanyQuery,
+  type DateFilter,
+  type FieldFilter,
+  type ListQuery,
+  MAX_PAGE_SIZE,
+  type MemberQuery,
+  type MembershipQuery,
+  type PlanQuery,
+  serializeQuery,
+  type WebhookQuery,
+} from './pagination.js';
+export type { AuthResource } from './resources/auth.js';
+export type { ReadableResource } from './resources/base.js';
+export type { CompaniesResource } from './resources/companies.js';
+export type {
+  MemberCreateInput,
+  MembersResource,
+  MemberUpdateInput,
+  MemberUpdateMethod,
+  PortalAccessInput,
+} from './resources/members.js';
+export type { MembershipsResource } from './resources/memberships.js';
+export type { PlansResource } from './resources/plans.js';
+export type { WebhookCreateInput, WebhooksResource } from './resources/webhooks.js';
+export {
+  type Company,
+  companySchema,
+  type Member,
+  type MemberStatus,
+  type Membership,
+  type MembershipCalculatedStatus,
+  memberSchema,
+  membershipSchema,
+  type Page,
+  type Plan,
+  planSchema,
+  type UserProfile,
+  userProfileSchema,
+  type Webhook,
+  webhookSchema,
+} from './schemas.js';
+export {
+  type AccessTarget,
+  type AccessUser,
+  createMemberSync,
+  type FullSyncReport,
+  type HandleEventResult,
+  type MemberSync,
+  type MemberSyncOptions,
+} from './sync.js';
+export {
+  type CompanyEvent,
+  DEFAULT_SIGNATURE_NAME,
+  DEFAULT_TOLERANCE_SECONDS,
+  isCompanyEvent,
+  isMemberEvent,
+  isMembershipEvent,
+  type MemberEvent,
+  type MembershipEvent,
+  type OfficeRnDWebhookEvent,
+  type OtherWebhookEvent,
+  type RawBody,
+  SIGNATURE_HEADER,
+  type SignWebhookOptions,
+  signWebhookPayload,
+  type VerifyWebhookOptions,
+  verifyWebhook,
+} from './webhooks.js';

@@ -1,0 +1,53 @@
+import type { z } from 'zod';
+import { OfficeRnDError } from '../errors.js';
+import { iteratePages, type ListQuery, serializeQuery } from '../pagination.js';
+import { type Page, pageSchema } from '../schemas.js';
+import type { Transport } from '../transport.js';
+
+/** The read operations every v2 resource has. */
+export interface ReadableResource<T, Q extends ListQuery> {
+  /**
+   * Every item matching `query`, across all pages, fetched page by page as you iterate
+   * (`for await (const m of client.members.list({ status: 'active' }))`). Throws
+   * `invalid_query` right away for a bad query.
+   */
+  list(query?: Q): AsyncIterable<T>;
+  /** One page: `{ results, cursorNext, cursorPrev, rangeStart?, rangeEnd? }`; pass `cursorNext` back as `$cursorNext`. */
+  page(query?: Q): Promise<Page<T>>;
+  /** One item by `_id`; `not_found` when it does not exist. */
+  get(id: string): Promise<T>;
+}
+
+/** Checks an object id before it goes into a path. */
+export function pathId(resource: string, id: unknown): string {
+  if (typeof id !== 'string' || id.trim() === '' || id.length > 200) {
+    throw new OfficeRnDError('invalid_query', `${resource} id must be a non-empty string, got ${typeof id}.`);
+  }
+  return encodeURIComponent(id);
+}
+
+/** Builds list/page/get for the resource at `path` whose items match `item`. */
+export function createReadableResource<S extends z.ZodType, Q extends ListQuery>(
+  transport: Transport,
+  path: string,
+  item: S,
+): ReadableResource<z.output<S>, Q> {
+  const schema = pageSchema(item);
+  const page = async (query?: Q): Promise<Page<z.output<S>>> =>
+    (await transport.request({
+      method: 'GET',
+      path,
+      searchParams: serializeQuery(query),
+      schema,
+    })) as Page<z.output<S>>;
+  return {
+    list(query) {
+      serializeQuery(query); // fail fast on a bad query, before the first request
+      return iteratePages(page, (query ?? {}) as Q);
+    },
+    page,
+    async get(id) {
+      return (await transport.request({ method: 'GET', path: `${path}/${pathId(path, id)}`, schema: item })) as z.output<S>;
+    },
+  };
+}

@@ -1,0 +1,11 @@
+import type { CompanyQuery } from '../pagination.js';
+import { type Company, companySchema } from '../schemas.js';
+import type { Transport } from '../transport.js';
+import { createReadableResource, type ReadableResource } from './base.js';
+
+/** `client.companies`: read-only access to companies. */
+export type CompaniesResource = ReadableResource<Company, CompanyQuery>;
+
+export function createCompaniesResource(transport: Transport): CompaniesResource {
+  return createReadableResource(transport, 'companies', companySchema);
+}

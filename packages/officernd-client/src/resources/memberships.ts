@@ -1,0 +1,11 @@
+import type { MembershipQuery } from '../pagination.js';
+import { type Membership, membershipSchema } from '../schemas.js';
+import type { Transport } from '../transport.js';
+import { createReadableResource, type ReadableResource } from './base.js';
+
+/** `client.memberships`: read-only access to memberships; filter with `{ member: id }`. */
+export type MembershipsResource = ReadableResource<Membership, MembershipQuery>;
+
+export function createMembershipsResource(transport: Transport): MembershipsResource {
+  return createReadableResource(transport, 'memberships', membershipSchema);
+}

@@ -1,0 +1,11 @@
+import type { PlanQuery } from '../pagination.js';
+import { type Plan, planSchema } from '../schemas.js';
+import type { Transport } from '../transport.js';
+import { createReadableResource, type ReadableResource } from './base.js';
+
+/** `client.plans`: read-only access to plans. */
+export type PlansResource = ReadableResource<Plan, PlanQuery>;
+
+export function createPlansResource(transport: Transport): PlansResource {
+  return createReadableResource(transport, 'plans', planSchema);
+}

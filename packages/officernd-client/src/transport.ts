@@ -1,0 +1,158 @@
+import { createHttp, redactSecrets } from '@vendorkit/core';
+import { isHTTPError, isTimeoutError, type KyInstance } from 'ky';
+import type { z } from 'zod';
+import { networkReason, type OfficeRnDTokenProvider } from './auth/token.js';
+import { codeForStatus, OfficeRnDError } from './errors.js';
+import { errorBodySchema } from './schemas.js';
+
+/** Settings of {@link createTransport}. */
+export interface TransportOptions {
+  apiBaseUrl: string;
+  tokens: OfficeRnDTokenProvider;
+  fetch?: typeof fetch;
+  timeoutMs: number;
+  retries: number;
+  secrets: readonly string[];
+  onRequest?: () => void;
+}
+
+/** One call to the v2 API. */
+export interface RequestSpec<S extends z.ZodType | undefined> {
+  method: 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE';
+  /** Path below `/api/v2/organizations/{orgSlug}/`, already URL-encoded. */
+  path: string;
+  searchParams?: URLSearchParams;
+  json?: unknown;
+  /** Response schema; `undefined` when the answer has no body (204). */
+  schema: S;
+  /** Renew the token and retry once on 401 (default true). */
+  renewOn401?: boolean;
+  /** More strings to redact from vendor messages (e.g. a sign-in password). */
+  extraSecrets?: readonly string[];
+}
+
+/** Sends authenticated requests and turns every failure into an {@link OfficeRnDError}. */
+export interface Transport {
+  request<S extends z.ZodType | undefined>(spec: RequestSpec<S>): Promise<S extends z.ZodType ? z.output<S> : undefined>;
+}
+
+/**
+ * The authenticated HTTP layer: bearer token from the cache, retries (429/5xx with
+ * `Retry-After`, idempotent methods only) from `createHttp`, one token renewal and retry
+ * on 401, response validation, and errors that never carry headers, tokens or secrets.
+ */
+export function createTransport(options: TransportOptions): Transport {
+  const http: KyInstance = createHttp({
+    baseUrl: options.apiBaseUrl,
+    ...(options.fetch ? { fetch: options.fetch } : {}),
+    timeoutMs: options.timeoutMs,
+    retries: options.retries,
+    ky: { hooks: { beforeRequest: [() => options.onRequest?.()] } },
+  });
+  const base = options.apiBaseUrl.replace(/\/+$/, '');
+
+  return {
+    async request(spec) {
+      const query = spec.searchParams?.toString() ?? '';
+      const url = `${base}/${spec.path}${query ? `?${query}` : ''}`;
+      const where = { method: spec.method, url };
+      for (let attempt = 0; ; attempt++) {
+        const token = await options.tokens.get();
+        const secrets = [...options.secrets, token, ...(spec.extraSecrets ?? [])];
+        let text: string;
+        try {
+          const response = await http(spec.path, {
+            method: spec.method,
+            headers: { authorization: `Bearer ${token}`, accept: 'application/json' },
+            ...(spec.searchParams ? { searchParams: spec.searchParams } : {}),
+            ...(spec.json === undefined ? {} : { json: spec.json }),
+          });
+          text = await response.text();
+        } catch (error) {
+          if (isHTTPError(error) && error.response.status === 401 && attempt === 0 && spec.renewOn401 !== false) {
+            await error.response.body?.cancel().catch(() => undefined);
+            await options.tokens.invalidate(token);
+            continue;
+          }
+          throw await toOfficeRnDError(error, where, secrets);
+        }
+        if (spec.schema === undefined) return undefined as never;
+        let json: unknown;
+        try {
+          json = JSON.parse(text);
+        } catch {
+          throw new OfficeRnDError(
+            'invalid_response',
+            `OfficeRnD ${spec.method} ${spec.path} answered with something other than JSON.`,
+            where,
+          );
+        }
+        const parsed = spec.schema.safeParse(json);
+        if (!parsed.success) {
+          const issues = parsed.error.issues
+            .slice(0, 3)
+            .map((i) => `${i.path.map(String).join('.') || '(root)'}: ${i.message}`)
+            .join('; ');
+          throw new OfficeRnDError(
+            'invalid_response',
+            `OfficeRnD ${spec.method} ${spec.path} answered with an unexpected shape (${redactSecrets(issues, secrets)}).`,
+            where,
+          );
+        }
+        return parsed.data as never;
+      }
+    },
+  };
+}
+
+async function toOfficeRnDError(
+  error: unknown,
+  where: { method: string; url: string },
+  secrets: readonly string[],
+): Promise<OfficeRnDError> {
+  if (isTimeoutError(error)) {
+    return new OfficeRnDError('timeout', `OfficeRnD ${where.method} request timed out.`, where);
+  }
+  if (isHTTPError(error)) {
+    const status = error.response.status;
+    let vendorMessage: string | undefined;
+    let vendorError: string | undefined;
+    try {
+      const body = errorBodySchema.safeParse(JSON.parse((await error.response.text()).slice(0, 8192)));
+      if (body.success) {
+        const m = body.data.message ?? body.data.error_description;
+        if (m !== undefined) vendorMessage = redactSecrets(Array.isArray(m) ? m.map(String).join('; ') : m, secrets);
+        if (body.data.error !== undefined) vendorError = redactSecrets(body.data.error, secrets);
+      }
+    } catch {
+      // Not a JSON body: the status says enough.
+    }
+    const retryAfter = Number(error.response.headers.get('retry-after'));
+    const code = codeForStatus(status);
+    return new OfficeRnDError(
+      code,
+      `OfficeRnD ${where.method} ${pathOf(where.url)} failed with ${status}${vendorMessage ? `: ${vendorMessage}` : ''}.`,
+      {
+        ...where,
+        status,
+        ...(vendorMessage === undefined ? {} : { vendorMessage }),
+        ...(vendorError === undefined ? {} : { vendorError }),
+        ...(code === 'rate_limited' && Number.isFinite(retryAfter) && retryAfter > 0 ? { retryAfterSeconds: retryAfter } : {}),
+      },
+    );
+  }
+  if (error instanceof OfficeRnDError) return error;
+  return new OfficeRnDError(
+    'network_error',
+    `OfficeRnD ${where.method} request failed: ${redactSecrets(networkReason(error), secrets)}.`,
+    where,
+  );
+}
+
+function pathOf(url: string): string {
+  try {
+    return new URL(url).pathname;
+  } catch {
+    return url;
+  }
+}

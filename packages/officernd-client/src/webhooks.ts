@@ -1,0 +1,260 @@
+import { ConfigurationError } from '@vendorkit/core';
+import { WebhookVerificationError } from './errors.js';
+import {
+  type Company,
+  companySchema,
+  type Member,
+  type Membership,
+  memberSchema,
+  membershipSchema,
+  webhookEnvelopeSchema,
+} from './schemas.js';
+
+/** Name of the header carrying the signature. */
+export const SIGNATURE_HEADER = 'officernd-signature';
+/** Default accepted clock difference, seconds, both directions. */
+export const DEFAULT_TOLERANCE_SECONDS = 300;
+/**
+ * Name written before the hex digest by {@link signWebhookPayload} (`t=…,signature=…`).
+ * Unconfirmed; `verifyWebhook` reads the digest by position and accepts any name.
+ */
+export const DEFAULT_SIGNATURE_NAME = 'signature';
+
+const RAW_BODY_HINT =
+  'Pass the RAW request body exactly as received (string, Uint8Array or ArrayBuffer), not JSON.stringify(parsedBody): re-serialised JSON does not match the signature.';
+
+interface EventBase<T extends string, O> {
+  /** Event id: the same id on every redelivery (use it to deduplicate). */
+  event: string;
+  eventType: T;
+  data: { object: O; previousAttributes?: Record<string, unknown> | null; [key: string]: unknown };
+  createdAt?: string | null;
+  [key: string]: unknown;
+}
+
+/** `member.created|updated|removed`: `data.object` is the member. */
+export type MemberEvent = EventBase<'member.created' | 'member.updated' | 'member.removed', Member>;
+/** `membership.created|updated|removed`: `data.object` is the membership. */
+export type MembershipEvent = EventBase<'membership.created' | 'membership.updated' | 'membership.removed', Membership>;
+/** `company.created|updated|removed`: `data.object` is the company. */
+export type CompanyEvent = EventBase<'company.created' | 'company.updated' | 'company.removed', Company>;
+/** Any other event type (invoices, bookings, fees, …): `data.object` untyped. */
+export type OtherWebhookEvent = EventBase<string, Record<string, unknown>>;
+/**
+ * A verified OfficeRnD webhook event. Narrow it with {@link isMemberEvent},
+ * {@link isMembershipEvent} or {@link isCompanyEvent} (a plain `eventType ===` check
+ * cannot exclude the generic fallback at type level).
+ */
+export type OfficeRnDWebhookEvent = MemberEvent | MembershipEvent | CompanyEvent | OtherWebhookEvent;
+
+const MEMBER_TYPES = new Set(['member.created', 'member.updated', 'member.removed']);
+const MEMBERSHIP_TYPES = new Set(['membership.created', 'membership.updated', 'membership.removed']);
+const COMPANY_TYPES = new Set(['company.created', 'company.updated', 'company.removed']);
+
+/** True for `member.*` events (their `data.object` was validated as a member). */
+export function isMemberEvent(event: OfficeRnDWebhookEvent): event is MemberEvent {
+  return MEMBER_TYPES.has(event.eventType);
+}
+/** True for `membership.*` events (their `data.object` was validated as a membership). */
+export function isMembershipEvent(event: OfficeRnDWebhookEvent): event is MembershipEvent {
+  return MEMBERSHIP_TYPES.has(event.eventType);
+}
+/** True for `company.*` events (their `data.object` was validated as a company). */
+export function isCompanyEvent(event: OfficeRnDWebhookEvent): event is CompanyEvent {
+  return COMPANY_TYPES.has(event.eventType);
+}
+
+/** Raw body as received. */
+export type RawBody = string | Uint8Array | ArrayBuffer;
+
+/** Options of {@link verifyWebhook}. */
+export interface VerifyWebhookOptions {
+  /** The RAW request body, exactly as received. */
+  payload: RawBody;
+  /** The `officernd-signature` header value (`t=<unix>,<name>=<hex>`). */
+  signature: string | null | undefined;
+  /** The webhook's secret (from the webhook settings or `webhooks.create`). */
+  secret: string;
+  /** Accepted clock difference in seconds, both directions. Default 300. */
+  toleranceSeconds?: number;
+  /** Clock in milliseconds, for tests. Default `Date.now`. */
+  now?: () => number;
+}
+
+const encoder = new TextEncoder();
+
+function bytesOf(payload: unknown): Uint8Array {
+  if (typeof payload === 'string') return encoder.encode(payload);
+  if (payload instanceof Uint8Array) return payload;
+  if (payload instanceof ArrayBuffer) return new Uint8Array(payload);
+  throw new WebhookVerificationError(
+    'invalid_payload',
+    `Webhook payload must be the raw body (string, Uint8Array or ArrayBuffer), got ${payload === null ? 'null' : typeof payload}. ${RAW_BODY_HINT}`,
+  );
+}
+
+async function hmacHex(secret: string, body: Uint8Array, timestamp: string): Promise<Uint8Array> {
+  const key = await crypto.subtle.importKey('raw', encoder.encode(secret), { name: 'HMAC', hash: 'SHA-256' }, false, [
+    'sign',
+  ]);
+  const suffix = encoder.encode(`.${timestamp}`);
+  const message = new Uint8Array(body.length + suffix.length);
+  message.set(body, 0);
+  message.set(suffix, body.length);
+  return new Uint8Array(await crypto.subtle.sign('HMAC', key, message));
+}
+
+function toHex(bytes: Uint8Array): string {
+  let out = '';
+  for (const b of bytes) out += b.toString(16).padStart(2, '0');
+  return out;
+}
+
+function fromHex(hex: string): Uint8Array | undefined {
+  if (hex.length % 2 !== 0 || !/^[0-9a-fA-F]*$/.test(hex)) return undefined;
+  const out = new Uint8Array(hex.length / 2);
+  for (let i = 0; i < out.length; i++) out[i] = Number.parseInt(hex.slice(2 * i, 2 * i + 2), 16);
+  return out;
+}
+
+/** Constant-time comparison of equal-length byte arrays (lengths are checked first, which leaks only the length). */
+function timingSafeEqual(a: Uint8Array, b: Uint8Array): boolean {
+  if (a.length !== b.length) return false;
+  let diff = 0;
+  for (let i = 0; i < a.length; i++) diff |= a[i]! ^ b[i]!;
+  return diff === 0;
+}
+
+function parseHeader(header: string): { timestamp: string; signatures: string[] } {
+  if (header.length > 4096) throw new WebhookVerificationError('malformed_signature', 'officernd-signature header is too long.');
+  const parts = header.split(',').map((p) => p.trim());
+  const first = parts[0] ?? '';
+  const match = /^t=(\d{1,12})$/.exec(first);
+  if (!match) {
+    throw new WebhookVerificationError(
+      'malformed_signature',
+      'officernd-signature header must look like "t=<unix seconds>,signature=<hex>" (timestamp first).',
+    );
+  }
+  // The digest's name is unconfirmed: read every following element by position, whatever its name.
+  const signatures: string[] = [];
+  for (const part of parts.slice(1)) {
+    const eq = part.indexOf('=');
+    if (eq <= 0 || eq === part.length - 1) {
+      throw new WebhookVerificationError('malformed_signature', 'officernd-signature header has an element that is not name=value.');
+    }
+    signatures.push(part.slice(eq + 1));
+  }
+  if (signatures.length === 0) {
+    throw new WebhookVerificationError('malformed_signature', 'officernd-signature header has a timestamp but no signature.');
+  }
+  return { timestamp: match[1]!, signatures };
+}
+
+/**
+ * Verifies an OfficeRnD webhook delivery and returns the typed event.
+ *
+ * Checks, in order: the header's shape, the HMAC-SHA256 of `rawBody + "." + t` with the
+ * secret (hex, constant-time), the timestamp within `toleranceSeconds` (both directions),
+ * then the JSON envelope and, for `member.*`, `membership.*` and `company.*`, the object.
+ * Async because it uses Web Crypto (`crypto.subtle`), which runs in Node 20+, browsers,
+ * Deno, Bun and workers. It does not deduplicate redeliveries (the member sync does).
+ *
+ * @throws WebhookVerificationError with `reason` `missing_signature`, `malformed_signature`,
+ * `signature_mismatch`, `timestamp_out_of_tolerance` or `invalid_payload`.
+ */
+export async function verifyWebhook(options: VerifyWebhookOptions): Promise<OfficeRnDWebhookEvent> {
+  const { signature, secret } = options;
+  if (typeof secret !== 'string' || secret === '') {
+    throw new ConfigurationError('verifyWebhook: secret must be the webhook secret (a non-empty string).');
+  }
+  const tolerance = options.toleranceSeconds ?? DEFAULT_TOLERANCE_SECONDS;
+  if (typeof tolerance !== 'number' || !Number.isFinite(tolerance) || tolerance < 0) {
+    throw new ConfigurationError('verifyWebhook: toleranceSeconds must be a non-negative number.');
+  }
+  if (typeof signature !== 'string' || signature.trim() === '') {
+    throw new WebhookVerificationError(
+      'missing_signature',
+      'No officernd-signature header: is the request really from OfficeRnD, and did your framework pass the header on?',
+    );
+  }
+  const body = bytesOf(options.payload);
+  const { timestamp, signatures } = parseHeader(signature);
+  const expected = await hmacHex(secret, body, timestamp);
+  let matched = false;
+  for (const candidate of signatures) {
+    const given = fromHex(candidate);
+    if (given !== undefined && timingSafeEqual(given, expected)) matched = true;
+  }
+  if (!matched) {
+    throw new WebhookVerificationError(
+      'signature_mismatch',
+      `officernd-signature does not match the payload. Check the webhook secret. ${RAW_BODY_HINT}`,
+    );
+  }
+  const nowSeconds = (options.now ?? Date.now)() / 1000;
+  const age = nowSeconds - Number(timestamp);
+  if (Math.abs(age) > tolerance) {
+    throw new WebhookVerificationError(
+      'timestamp_out_of_tolerance',
+      `Webhook timestamp is ${Math.round(Math.abs(age))} s ${age > 0 ? 'old' : 'in the future'}, beyond the ${tolerance} s tolerance (replayed delivery or a wrong clock).`,
+    );
+  }
+  let json: unknown;
+  try {
+    json = JSON.parse(new TextDecoder('utf-8', { fatal: true }).decode(body));
+  } catch {
+    throw new WebhookVerificationError('invalid_payload', 'Webhook payload is signed correctly but is not UTF-8 JSON.');
+  }
+  const envelope = webhookEnvelopeSchema.safeParse(json);
+  if (!envelope.success) {
+    throw new WebhookVerificationError(
+      'invalid_payload',
+      'Webhook payload is not an OfficeRnD event ({ event, eventType, data: { object } }).',
+    );
+  }
+  const event = envelope.data;
+  const objectSchema = MEMBER_TYPES.has(event.eventType)
+    ? memberSchema
+    : MEMBERSHIP_TYPES.has(event.eventType)
+      ? membershipSchema
+      : COMPANY_TYPES.has(event.eventType)
+        ? companySchema
+        : undefined;
+  if (objectSchema === undefined) {
+    const object = event.data.object;
+    if (typeof object !== 'object' || object === null || Array.isArray(object)) {
+      throw new WebhookVerificationError('invalid_payload', `Webhook ${event.eventType} has no data.object.`);
+    }
+    return event as OtherWebhookEvent;
+  }
+  const object = objectSchema.safeParse(event.data.object);
+  if (!object.success) {
+    throw new WebhookVerificationError('invalid_payload', `Webhook ${event.eventType} carries a malformed data.object.`);
+  }
+  return { ...event, data: { ...event.data, object: object.data } } as OfficeRnDWebhookEvent;
+}
+
+/** Options of {@link signWebhookPayload}. */
+export interface SignWebhookOptions {
+  /** The exact body you will send. */
+  payload: RawBody;
+  secret: string;
+  /** Unix seconds; default now. */
+  timestamp?: number;
+  /** Name before the digest; default {@link DEFAULT_SIGNATURE_NAME}. */
+  signatureName?: string;
+}
+
+/**
+ * Produces an `officernd-signature` header value for `payload`, as OfficeRnD does
+ * (`t=<unix>,<name>=<hex HMAC-SHA256(secret, payload + "." + t)>`). For tests and mocks.
+ */
+export async function signWebhookPayload(options: SignWebhookOptions): Promise<string> {
+  if (typeof options.secret !== 'string' || options.secret === '') {
+    throw new ConfigurationError('signWebhookPayload: secret must be a non-empty string.');
+  }
+  const timestamp = String(Math.floor(options.timestamp ?? Date.now() / 1000));
+  const digest = await hmacHex(options.secret, bytesOf(options.payload), timestamp);
+  return `t=${timestamp},${options.signatureName ?? DEFAULT_SIGNATURE_NAME}=${toHex(digest)}`;
+}
