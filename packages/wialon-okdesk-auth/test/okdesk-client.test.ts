@@ -1,0 +1,146 @@
+import { isVendorkitError } from '@vendorkit/core';
+import { createOkdeskClient, isWialonAuthError } from '@vendorkit/wialon-okdesk-auth';
+import { createOkdeskMock } from '@vendorkit/wialon-okdesk-auth/mocks';
+import { HttpResponse, http } from 'msw';
+import { setupServer } from 'msw/node';
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { API_TOKEN, expectNoSecrets, OKDESK, rejectionOf } from './helpers.js';
+
+const server = setupServer();
+const urls: string[] = [];
+server.events.on('request:start', ({ request }) => {
+  urls.push(request.url);
+});
+beforeAll(() => server.listen({ onUnhandledRequest: 'error' }));
+afterEach(() => {
+  server.resetHandlers();
+  urls.length = 0;
+});
+afterAll(() => server.close());
+
+const manyContacts = (n: number) =>
+  Array.from({ length: n }, (_, i) => ({ login: `user${i + 1}`, first_name: `U${i + 1}` }));
+
+function setup(loginFilter: 'supported' | 'ignored' | 'rejected', count = 250) {
+  const mock = createOkdeskMock({ baseUrl: OKDESK, apiToken: API_TOKEN, contacts: manyContacts(count), loginFilter });
+  server.use(...mock.handlers);
+  const client = createOkdeskClient({ baseUrl: OKDESK, apiToken: API_TOKEN });
+  return { mock, client };
+}
+
+describe('createOkdeskClient().findContactByLogin', () => {
+  it('uses the login filter when the API honours it: one request', async () => {
+    const { mock, client } = setup('supported');
+    const contact = await client.findContactByLogin('user200');
+    expect(contact?.login).toBe('user200');
+    expect(mock.stats).toMatchObject({ search: 1, list: 0 });
+  });
+
+  it('falls back to listing when the filter is ignored, and stops using the filter afterwards', async () => {
+    const { mock, client } = setup('ignored');
+    expect((await client.findContactByLogin('user150'))?.login).toBe('user150');
+    expect(mock.stats).toMatchObject({ search: 1, list: 2 }); // pages 1–100, 101–200: stops at the match
+    expect((await client.findContactByLogin('user5'))?.login).toBe('user5');
+    expect(mock.stats).toMatchObject({ search: 1, list: 3 });
+  });
+
+  it('falls back to listing when the filter is rejected (400)', async () => {
+    const { mock, client } = setup('rejected');
+    expect((await client.findContactByLogin('user250'))?.login).toBe('user250');
+    expect(mock.stats).toMatchObject({ search: 1, list: 3 });
+    expect(await client.findContactByLogin('nobody')).toBeNull();
+    expect(mock.stats).toMatchObject({ search: 1, list: 6 });
+  });
+
+  it('pages with page[size]=100 and page[from_id]=last id', async () => {
+    const { client } = setup('rejected', 150);
+    await client.findContactByLogin('missing');
+    const lists = urls.filter((u) => u.includes('/contacts/list')).map((u) => new URL(u).searchParams);
+    expect(lists.map((p) => [p.get('page[size]'), p.get('page[from_id]')])).toEqual([
+      ['100', null],
+      ['100', '100'],
+    ]);
+  });
+
+  it('matches case-sensitively: "USER1" is not "user1"', async () => {
+    const { client } = setup('supported', 3);
+    expect(await client.findContactByLogin('USER1')).toBeNull();
+  });
+
+  it('terminates when page[from_id] turns out inclusive (cursor does not advance)', async () => {
+    let calls = 0;
+    server.use(
+      http.get(`${OKDESK}/api/v1/contacts/`, () =>
+        HttpResponse.json({ errors: { contact: ['not found'] } }, { status: 404 }),
+      ),
+      http.get(`${OKDESK}/api/v1/contacts/list`, () => {
+        calls++;
+        return HttpResponse.json(
+          Array.from({ length: 100 }, (_, i) => ({ id: 100 + (i === 99 ? 0 : i), login: `x${i}` })),
+        );
+      }),
+    );
+    const client = createOkdeskClient({ baseUrl: OKDESK, apiToken: API_TOKEN });
+    expect(await client.findContactByLogin('nobody')).toBeNull();
+    expect(calls).toBeLessThanOrEqual(2);
+  });
+
+  it('gives up with upstream_unavailable after maxPages', async () => {
+    const { client: _unused } = setup('rejected', 350);
+    const client = createOkdeskClient({ baseUrl: OKDESK, apiToken: API_TOKEN, maxPages: 2, loginFilter: false });
+    const error = await rejectionOf(client.findContactByLogin('user350'));
+    expect(isWialonAuthError(error, 'upstream_unavailable')).toBe(true);
+    expect((error as Error).message).toMatch(/maxPages/);
+  });
+
+  it('shares one scan between concurrent lookups of the same login', async () => {
+    const { mock, client } = setup('rejected', 250);
+    const results = await Promise.all(Array.from({ length: 10 }, () => client.findContactByLogin('user240')));
+    expect(results.every((c) => c?.login === 'user240')).toBe(true);
+    expect(mock.stats.list).toBe(3);
+  });
+
+  it('401 → upstream_unavailable that names the option, not the token', async () => {
+    const mock = createOkdeskMock({ baseUrl: OKDESK, apiToken: API_TOKEN });
+    server.use(...mock.handlers);
+    const client = createOkdeskClient({ baseUrl: OKDESK, apiToken: 'not-the-right-token-xyz' });
+    const error = await rejectionOf(client.findContactByLogin('user1'));
+    expect(isWialonAuthError(error, 'upstream_unavailable')).toBe(true);
+    expect((error as Error).message).toMatch(/okdesk\.apiToken/);
+    expectNoSecrets(error, ['not-the-right-token-xyz']);
+    expect(mock.stats.unauthorized).toBe(1);
+  });
+
+  it('createLoginLink posts {user_type:"contact", user_id, one_time:true} and returns the URL', async () => {
+    const { mock, client } = setup('supported', 3);
+    let body: unknown;
+    server.events.on('request:start', async ({ request }) => {
+      if (request.url.includes('/login_link')) body = await request.clone().json();
+    });
+    const contact = await client.findContactByLogin('user2');
+    const url = await client.createLoginLink(contact!);
+    expect(url).toBe(mock.loginLinks[0]?.url);
+    expect(body).toEqual({ user_type: 'contact', user_id: contact?.id, one_time: true });
+    server.events.removeAllListeners('request:start');
+    server.events.on('request:start', ({ request }) => {
+      urls.push(request.url);
+    });
+  });
+
+  it.each([
+    [{ baseUrl: 'acme.okdesk.ru', apiToken: 't' }, /okdesk\.baseUrl/],
+    [{ baseUrl: `${OKDESK}?api_token=x`, apiToken: 't' }, /okdesk\.baseUrl/],
+    [{ baseUrl: OKDESK, apiToken: '  ' }, /okdesk\.apiToken/],
+    [{ baseUrl: OKDESK, apiToken: 't', pageSize: 101 }, /pageSize/],
+    [{ baseUrl: OKDESK, apiToken: 't', maxPages: 0 }, /maxPages/],
+  ])('rejects bad options %j with a ConfigurationError', (options, message) => {
+    let error: unknown;
+    try {
+      createOkdeskClient(options);
+    } catch (caught) {
+      error = caught;
+    }
+    expect(isVendorkitError(error, 'invalid_configuration')).toBe(true);
+    expect((error as Error).message).toMatch(message);
+  });
+});
