@@ -218,6 +218,12 @@ export function createRedisStore(options: RedisStoreOptions): RedisStore {
       const cause = sanitizeError(error, secrets);
       // ioredis's own commandTimeout (same length as ours) usually fires first.
       if (cause.message === 'Command timed out') throw timedOut();
+      if (cause.name === 'MaxRetriesPerRequestError') {
+        throw new StoreError(
+          `${label}: the connection dropped before Redis answered ${operation}; it may or may not have been applied.`,
+          { cause },
+        );
+      }
       throw new StoreError(`${label} failed ${operation}: ${cause.message}`, { cause });
     }
   };

@@ -22,7 +22,9 @@ if (skip) {
 }
 
 /** `describe` for suites that need Redis: skipped only when VENDORKIT_SKIP_REDIS=1 and Redis is missing. */
-export const describeWithRedis = skip ? describe.skip : describe;
+export function describeWithRedis(name: string, body: () => void): void {
+  (skip ? describe.skip : describe)(name, body);
+}
 
 /** A running redis-server started by {@link startRedisServer}. */
 export interface RedisServer {
