@@ -36,7 +36,11 @@ export function encodeWithCipher(cipher: Rijndael, fields: QueryFields): string 
  *
  * @throws PrintLoungeError `invalid_key_size` (passphrase not 16/24/32 bytes in strict mode), `invalid_field` (a nested or non-scalar value).
  */
-export function encodeAutologinData(fields: QueryFields, passphrase: string | Uint8Array, options: KeyHandlingOptions = {}): string {
+export function encodeAutologinData(
+  fields: QueryFields,
+  passphrase: string | Uint8Array,
+  options: KeyHandlingOptions = {},
+): string {
   const cipher = passphraseCipher(passphrase, options.keyHandling);
   try {
     return encodeWithCipher(cipher, fields);
@@ -48,11 +52,19 @@ export function encodeAutologinData(fields: QueryFields, passphrase: string | Ui
 /** @internal Turns a `u_data` value (URL-encoded, plain, or with `+` turned into spaces) into ciphertext bytes. */
 export function uDataToCiphertext(uData: unknown): Uint8Array {
   if (typeof uData !== 'string') {
-    throw new PrintLoungeError('invalid_u_data', `u_data must be a string, got ${uData === null ? 'null' : typeof uData}.`);
+    throw new PrintLoungeError(
+      'invalid_u_data',
+      `u_data must be a string, got ${uData === null ? 'null' : typeof uData}.`,
+    );
   }
   let text = uData.trim();
-  if (text === '') throw new PrintLoungeError('invalid_u_data', 'u_data is empty (a PHP sender with a passphrase of the wrong length produces exactly that).');
-  if (text.length > 1_000_000) throw new PrintLoungeError('invalid_u_data', 'u_data is longer than 1,000,000 characters.');
+  if (text === '')
+    throw new PrintLoungeError(
+      'invalid_u_data',
+      'u_data is empty (a PHP sender with a passphrase of the wrong length produces exactly that).',
+    );
+  if (text.length > 1_000_000)
+    throw new PrintLoungeError('invalid_u_data', 'u_data is longer than 1,000,000 characters.');
   if (text.includes('%')) {
     // The URL-encoded form (%2B, %2F, %3D), e.g. read from a raw query string.
     text = text.replace(/%([0-9A-Fa-f]{2})/g, (whole, hex: string) => {
@@ -64,7 +76,10 @@ export function uDataToCiphertext(uData: unknown): Uint8Array {
   text = text.replace(/ /g, '+');
   const bytes = base64ToBytes(text);
   if (bytes === undefined) {
-    throw new PrintLoungeError('invalid_u_data', 'u_data is not base64 (nor URL-encoded base64): it was cut or altered on the way.');
+    throw new PrintLoungeError(
+      'invalid_u_data',
+      'u_data is not base64 (nor URL-encoded base64): it was cut or altered on the way.',
+    );
   }
   if (bytes.length === 0 || bytes.length % BLOCK !== 0) {
     throw new PrintLoungeError(
@@ -94,14 +109,17 @@ export function decodeWithCipher(cipher: Rijndael, ciphertext: Uint8Array): Reco
   if (!isQueryText(plain, length)) {
     throw new PrintLoungeError(
       'invalid_passphrase',
-      'u_data did not decrypt to a query string: the passphrase is wrong (check the shop\'s SSO-Schnittstelle setting and keyHandling) or the data was altered.',
+      "u_data did not decrypt to a query string: the passphrase is wrong (check the shop's SSO-Schnittstelle setting and keyHandling) or the data was altered.",
     );
   }
   let query = '';
   for (let i = 0; i < length; i++) query += String.fromCharCode(plain[i]!);
   const fields = parseStr(query);
   if (fields === undefined) {
-    throw new PrintLoungeError('invalid_u_data', 'u_data decrypted to a query string whose names or values are not UTF-8.');
+    throw new PrintLoungeError(
+      'invalid_u_data',
+      'u_data decrypted to a query string whose names or values are not UTF-8.',
+    );
   }
   return fields;
 }
@@ -116,7 +134,11 @@ export function decodeWithCipher(cipher: Rijndael, ciphertext: Uint8Array): Reco
  * @throws PrintLoungeError `invalid_u_data` (not base64, empty, truncated, not UTF-8),
  *   `invalid_passphrase` (wrong passphrase or altered data), `invalid_key_size`.
  */
-export function decodeAutologinData(uData: string, passphrase: string | Uint8Array, options: KeyHandlingOptions = {}): Record<string, string> {
+export function decodeAutologinData(
+  uData: string,
+  passphrase: string | Uint8Array,
+  options: KeyHandlingOptions = {},
+): Record<string, string> {
   const cipher = passphraseCipher(passphrase, options.keyHandling);
   try {
     return decodeWithCipher(cipher, uDataToCiphertext(uData));

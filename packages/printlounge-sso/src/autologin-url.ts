@@ -2,13 +2,15 @@ import type { Rijndael } from '@vendorkit/rijndael';
 import { decodeWithCipher, encodeWithCipher, uDataToCiphertext } from './autologin-data.js';
 import { PrintLoungeError } from './errors.js';
 import { type AutologinFields, type AutologinFieldsInput, autologinFieldsSchema, validateFields } from './fields.js';
-import { nonNegativeSeconds, type NowOption, positiveSeconds, unixSeconds } from './options.js';
+import { type NowOption, nonNegativeSeconds, positiveSeconds, unixSeconds } from './options.js';
 import { type KeyHandling, passphraseCipher } from './passphrase.js';
 import type { QueryValue } from './php-query.js';
 import { autologinEndpoint, type ShopLocation } from './shop-url.js';
 
 /** Fields for a new link: like {@link AutologinFieldsInput}, but `valid_to` may be left to `validFor`. */
-export type AutologinLinkFields = Omit<AutologinFieldsInput, 'valid_to'> & { valid_to?: AutologinFieldsInput['valid_to'] };
+export type AutologinLinkFields = Omit<AutologinFieldsInput, 'valid_to'> & {
+  valid_to?: AutologinFieldsInput['valid_to'];
+};
 
 /** Per-link options. */
 export interface LinkTimingOptions {
@@ -132,7 +134,10 @@ function rawUData(url: string | URL): string {
     const eq = pair.indexOf('=');
     if (eq !== -1 && pair.slice(0, eq) === 'u_data') return pair.slice(eq + 1);
   }
-  throw new PrintLoungeError('missing_u_data', 'The URL has no u_data parameter: it is not a Print-Lounge autologin link.');
+  throw new PrintLoungeError(
+    'missing_u_data',
+    'The URL has no u_data parameter: it is not a Print-Lounge autologin link.',
+  );
 }
 
 /**
@@ -164,7 +169,11 @@ export function parseAutologinUrl(
 }
 
 /** @internal Validates decoded fields (loose) and the expiry. */
-export function checkAutologinFields(raw: Record<string, string>, now: number, skew: number): AutologinFields & Record<string, unknown> {
+export function checkAutologinFields(
+  raw: Record<string, string>,
+  now: number,
+  skew: number,
+): AutologinFields & Record<string, unknown> {
   const fields = validateFields(autologinFieldsSchema.loose(), raw) as AutologinFields & Record<string, unknown>;
   if (fields.valid_to + skew < now) {
     throw new PrintLoungeError(

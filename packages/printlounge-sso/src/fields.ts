@@ -25,7 +25,8 @@ function codePoints(text: string): number {
 /** UTF-8 text of at most `max` characters (Unicode code points, as the shop's UTF-8 columns count them). */
 function text(max: number) {
   return z.string({ error: 'must be a string' }).transform((value, ctx) => {
-    if (LONE_SURROGATE.test(value)) return issue(ctx, 'utf8', 'must be valid Unicode (it contains an unpaired surrogate, which has no UTF-8 form)');
+    if (LONE_SURROGATE.test(value))
+      return issue(ctx, 'utf8', 'must be valid Unicode (it contains an unpaired surrogate, which has no UTF-8 form)');
     const length = codePoints(value);
     if (length > max) return issue(ctx, 'max_length', `must be at most ${max} characters, got ${length}`);
     return value;
@@ -47,13 +48,13 @@ function integer(min: number, max: number, what = 'an integer') {
 
 /** A vendor "53: Ja" flag: `53`, `'53'` or `true` mean yes (sent as 53); `false` leaves the field out. */
 function yesFlag() {
-  return z.union([z.literal(53), z.literal('53'), z.boolean()], { error: 'must be 53 (yes), "53" or a boolean' }).transform(
-    (value): typeof PRINTLOUNGE_YES | undefined => (value === false ? undefined : PRINTLOUNGE_YES),
-  );
+  return z
+    .union([z.literal(53), z.literal('53'), z.boolean()], { error: 'must be 53 (yes), "53" or a boolean' })
+    .transform((value): typeof PRINTLOUNGE_YES | undefined => (value === false ? undefined : PRINTLOUNGE_YES));
 }
 
 /** A code from a documented default plus undocumented siblings of the same shape. */
-function code<const Known extends string>(known: Known, pattern: RegExp, description: string) {
+function code<const Known extends string>(_known: Known, pattern: RegExp, description: string) {
   return z.string({ error: `must be a string (${description})` }).transform((value, ctx): Known | (string & {}) => {
     if (!pattern.test(value)) return issue(ctx, 'enum', `must be ${description}`);
     return value;
@@ -102,7 +103,8 @@ export const autologinFieldsSchema = z.strictObject(
     /** ISO 3166-1 alpha-2 country code, e.g. `DE` (lower case is upper-cased). */
     customer_user_countrycode: optional(
       z.string({ error: 'must be a string (ISO 3166-1 alpha-2 code)' }).transform((value, ctx) => {
-        if (!/^[A-Za-z]{2}$/.test(value)) return issue(ctx, 'iso3166', 'must be an ISO 3166-1 alpha-2 country code such as DE');
+        if (!/^[A-Za-z]{2}$/.test(value))
+          return issue(ctx, 'iso3166', 'must be an ISO 3166-1 alpha-2 country code such as DE');
         return value.toUpperCase();
       }),
     ),
@@ -114,7 +116,9 @@ export const autologinFieldsSchema = z.strictObject(
     customer_user_mobil: optional(text(50)),
     customer_user_kundennummer: optional(text(100)),
     /** User level; `57` (CUSTOMER_USER_LEVEL_STANDARD) is "A - Benutzer (Standard)". */
-    customer_user_level: optional(integer(0, Number.MAX_SAFE_INTEGER, 'a non-negative integer user level (57 = standard user)')),
+    customer_user_level: optional(
+      integer(0, Number.MAX_SAFE_INTEGER, 'a non-negative integer user level (57 = standard user)'),
+    ),
     /** Show the approval portal: `53` (yes) or leave out. */
     freigabeportal_zeigen: optional(yesFlag()),
     customer_user_aussendienst: optional(text(200)),
@@ -132,7 +136,8 @@ export const autologinFieldsSchema = z.strictObject(
     dest_id: optional(
       z.union([z.number(), z.string()], { error: 'must be an id (number or string)' }).transform((value, ctx) => {
         const id = typeof value === 'number' ? (Number.isSafeInteger(value) && value >= 0 ? String(value) : '') : value;
-        if (!/^[A-Za-z0-9_.-]{1,100}$/.test(id)) return issue(ctx, 'id', 'must be a non-negative integer or 1–100 characters of A-Z a-z 0-9 _ . -');
+        if (!/^[A-Za-z0-9_.-]{1,100}$/.test(id))
+          return issue(ctx, 'id', 'must be a non-negative integer or 1–100 characters of A-Z a-z 0-9 _ . -');
         return id;
       }),
     ),
@@ -169,7 +174,11 @@ export function validateFields<S extends z.ZodType>(schema: S, input: unknown): 
       continue;
     }
     const field = String(zodIssue.path[0] ?? '(fields)');
-    const missing = zodIssue.code === 'invalid_type' && zodIssue.input === undefined;
+    const missing =
+      zodIssue.path.length === 1 &&
+      typeof input === 'object' &&
+      input !== null &&
+      (input as Record<string, unknown>)[field] === undefined;
     const rule = missing
       ? 'required'
       : zodIssue.code === 'custom'

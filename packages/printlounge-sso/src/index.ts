@@ -13,7 +13,12 @@ export {
   type ParseAutologinUrlOptions,
   parseAutologinUrl,
 } from './autologin-url.js';
-export { type FieldIssue, PrintLoungeError, type PrintLoungeErrorCode, type PrintLoungeErrorOptions } from './errors.js';
+export {
+  type FieldIssue,
+  PrintLoungeError,
+  type PrintLoungeErrorCode,
+  type PrintLoungeErrorOptions,
+} from './errors.js';
 export {
   AUTOLOGIN_FIELD_NAMES,
   type AutologinFields,

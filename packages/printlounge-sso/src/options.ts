@@ -8,7 +8,9 @@ export function unixSeconds(now: NowOption | undefined, optionName = 'now'): num
   const value = typeof now === 'function' ? now() : (now ?? Date.now());
   const ms = value instanceof Date ? value.getTime() : value;
   if (typeof ms !== 'number' || !Number.isFinite(ms)) {
-    throw new ConfigurationError(`${optionName} must be a Date or epoch milliseconds (Date.now()), got an invalid value.`);
+    throw new ConfigurationError(
+      `${optionName} must be a Date or epoch milliseconds (Date.now()), got an invalid value.`,
+    );
   }
   if (ms < 1e11 && ms > 0) {
     throw new ConfigurationError(

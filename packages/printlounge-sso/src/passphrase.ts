@@ -29,7 +29,10 @@ export function passphraseKey(passphrase: string | Uint8Array, keyHandling: KeyH
   else throw new PrintLoungeError('invalid_key_size', 'The passphrase must be a string (UTF-8) or a Uint8Array.');
   const n = bytes.length;
   if (n === 0) {
-    throw new PrintLoungeError('invalid_key_size', 'The passphrase is empty: copy it from the shop admin (Verwaltung → Kunden → bearbeiten → SSO-Schnittstelle).');
+    throw new PrintLoungeError(
+      'invalid_key_size',
+      'The passphrase is empty: copy it from the shop admin (Verwaltung → Kunden → bearbeiten → SSO-Schnittstelle).',
+    );
   }
   if (n === 16 || n === 24 || n === 32) return bytes;
   if (handling === 'strict') {

@@ -43,9 +43,13 @@ export function phpUrlencode(text: string): string {
   }
   if (ascii) return text;
   if (LONE_SURROGATE.test(text)) {
-    throw new PrintLoungeError('invalid_field', 'A field name or value contains an unpaired UTF-16 surrogate: it has no UTF-8 form.', {
-      rule: 'utf8',
-    });
+    throw new PrintLoungeError(
+      'invalid_field',
+      'A field name or value contains an unpaired UTF-16 surrogate: it has no UTF-8 form.',
+      {
+        rule: 'utf8',
+      },
+    );
   }
   const bytes = encoder.encode(text);
   let out = '';
@@ -115,7 +119,10 @@ function exactDecimal(value: number): { digits: string; pointAt: number } {
   return { digits, pointAt: digits.length - k };
 }
 
-function roundHalfEven(exact: { digits: string; pointAt: number }, precision: number): { digits: string; pointAt: number } {
+function roundHalfEven(
+  exact: { digits: string; pointAt: number },
+  precision: number,
+): { digits: string; pointAt: number } {
   let { digits, pointAt } = exact;
   if (digits.length > precision) {
     const kept = digits.slice(0, precision);
@@ -177,9 +184,13 @@ export function fieldEntries(fields: QueryFields): Iterable<readonly [string, Qu
     return fields as ReadonlyArray<readonly [string, QueryValue]>;
   }
   if (typeof fields !== 'object' || fields === null) {
-    throw new PrintLoungeError('invalid_field', `Fields must be an object, a Map or an array of [name, value] pairs, got ${describeType(fields)}.`, {
-      rule: 'type',
-    });
+    throw new PrintLoungeError(
+      'invalid_field',
+      `Fields must be an object, a Map or an array of [name, value] pairs, got ${describeType(fields)}.`,
+      {
+        rule: 'type',
+      },
+    );
   }
   return Object.entries(fields as Record<string, QueryValue>);
 }
@@ -221,7 +232,12 @@ export function phpUrldecode(text: string): string | undefined {
     const c = text.charCodeAt(i);
     if (c === 0x2b) {
       bytes[n++] = 0x20;
-    } else if (c === 0x25 && i + 2 < text.length && hexValue(text.charCodeAt(i + 1)) >= 0 && hexValue(text.charCodeAt(i + 2)) >= 0) {
+    } else if (
+      c === 0x25 &&
+      i + 2 < text.length &&
+      hexValue(text.charCodeAt(i + 1)) >= 0 &&
+      hexValue(text.charCodeAt(i + 2)) >= 0
+    ) {
       bytes[n++] = (hexValue(text.charCodeAt(i + 1)) << 4) | hexValue(text.charCodeAt(i + 2));
       i += 2;
     } else {
@@ -263,7 +279,8 @@ export function parseStr(query: string): Record<string, string> | undefined {
     const bracket = name.indexOf('[');
     if (bracket === 0) continue; // PHP: empty variable name
     if (bracket === -1) name = name.replace(/[ .]/g, '_');
-    else if (name.indexOf(']', bracket) === -1) name = name.replace(/[ .[]/g, '_'); // PHP: "not an index"
+    else if (name.indexOf(']', bracket) === -1)
+      name = name.replace(/[ .[]/g, '_'); // PHP: "not an index"
     else name = name.slice(0, bracket).replace(/[ .]/g, '_') + name.slice(bracket);
     out.set(name, value);
   }

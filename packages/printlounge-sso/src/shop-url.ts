@@ -29,7 +29,8 @@ export function autologinEndpoint(location: { shop?: string | undefined; baseUrl
   }
   const base = location.shop !== undefined ? printServerBaseUrl(location.shop) : String(location.baseUrl);
   const url = parseHttpUrl('baseUrl', base);
-  if (url.search !== '' || url.hash !== '') throw new ConfigurationError('baseUrl must not contain a query or fragment.');
+  if (url.search !== '' || url.hash !== '')
+    throw new ConfigurationError('baseUrl must not contain a query or fragment.');
   if (url.username !== '' || url.password !== '') throw new ConfigurationError('baseUrl must not contain credentials.');
   if (!/\/autologin\.php$/.test(url.pathname)) url.pathname = `${url.pathname.replace(/\/+$/, '')}/autologin.php`;
   return url.href;

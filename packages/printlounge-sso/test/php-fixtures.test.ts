@@ -16,7 +16,12 @@ interface Case {
 const fixtures = JSON.parse(readFileSync(new URL('./fixtures/php-fixtures.json', import.meta.url), 'utf8')) as {
   generatedBy: string;
   cases: Case[];
-  rejectedPassphrases: Array<{ passphrase: string; passphraseBytes: number; mcryptEncryptReturned: false; seedUData: string }>;
+  rejectedPassphrases: Array<{
+    passphrase: string;
+    passphraseBytes: number;
+    mcryptEncryptReturned: false;
+    seedUData: string;
+  }>;
   legacyPassphrases: Array<{ passphrase: string; fields: Array<[string, QueryValue]>; u_data: string }>;
   numbers: Array<[number, string]>;
 };
@@ -30,17 +35,23 @@ describe(`PHP fixtures (${fixtures.generatedBy})`, () => {
     expect(httpBuildQuery(c.fields)).toBe(c.query);
   });
 
-  it.each(fixtures.cases.map((c) => [c.name, c] as const))('%s: encodeAutologinData is byte-identical to PHP', (_, c) => {
-    expect(encodeAutologinData(c.fields, c.passphrase)).toBe(c.u_data);
-  });
+  it.each(fixtures.cases.map((c) => [c.name, c] as const))(
+    '%s: encodeAutologinData is byte-identical to PHP',
+    (_, c) => {
+      expect(encodeAutologinData(c.fields, c.passphrase)).toBe(c.u_data);
+    },
+  );
 
-  it.each(fixtures.cases.map((c) => [c.name, c] as const))('%s: decodeAutologinData gives what parse_str gives', (_, c) => {
-    expect(Object.entries(decodeAutologinData(c.u_data, c.passphrase))).toEqual(
-      // JavaScript objects list integer-like keys first; compare as sorted entries.
-      expect.arrayContaining(c.parsed!),
-    );
-    expect(Object.keys(decodeAutologinData(c.u_data, c.passphrase)).length).toBe(c.parsed!.length);
-  });
+  it.each(fixtures.cases.map((c) => [c.name, c] as const))(
+    '%s: decodeAutologinData gives what parse_str gives',
+    (_, c) => {
+      expect(Object.entries(decodeAutologinData(c.u_data, c.passphrase))).toEqual(
+        // JavaScript objects list integer-like keys first; compare as sorted entries.
+        expect.arrayContaining(c.parsed!),
+      );
+      expect(Object.keys(decodeAutologinData(c.u_data, c.passphrase)).length).toBe(c.parsed!.length);
+    },
+  );
 
   it('decodes the plain base64 form (as $_GET shows it) the same way', () => {
     for (const c of fixtures.cases) {
@@ -77,7 +88,9 @@ describe(`PHP fixtures (${fixtures.generatedBy})`, () => {
     "%i-byte passphrase with keyHandling: 'legacy' matches PHP < 5.6's padding/cutting",
     (_, r) => {
       expect(encodeAutologinData(r.fields, r.passphrase, { keyHandling: 'legacy' })).toBe(r.u_data);
-      expect(decodeAutologinData(r.u_data, r.passphrase, { keyHandling: 'legacy' })).toEqual(Object.fromEntries(r.fields));
+      expect(decodeAutologinData(r.u_data, r.passphrase, { keyHandling: 'legacy' })).toEqual(
+        Object.fromEntries(r.fields),
+      );
     },
   );
 });
