@@ -39,7 +39,9 @@ export async function serveRequestHandlers(options: ServeRequestHandlersOptions)
     answer(handlers, req, res).catch((error: unknown) => {
       if (!res.headersSent) {
         res.writeHead(500, { 'content-type': 'application/json' });
-        res.end(JSON.stringify({ error: 'sandbox_internal_error', message: String((error as Error)?.message ?? error) }));
+        res.end(
+          JSON.stringify({ error: 'sandbox_internal_error', message: String((error as Error)?.message ?? error) }),
+        );
       } else {
         res.destroy();
       }

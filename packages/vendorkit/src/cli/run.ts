@@ -1,0 +1,81 @@
+import { Command, CommanderError } from 'commander';
+import { CliContext, type CliIo, describeError, UsageError } from './context.js';
+import { registerMcParkenCommands } from './mcparken.js';
+import { registerOfficeRnDCommands } from './officernd.js';
+import { registerPrintLoungeCommands } from './printlounge.js';
+import { registerSandboxCommand } from './sandbox.js';
+import { registerWialonCommands } from './wialon.js';
+
+/** Exit codes of the `vendorkit` CLI. */
+export const EXIT_CODES = {
+  /** The command did what was asked. */
+  ok: 0,
+  /** A runtime failure: the vendor (or sandbox) refused or could not be reached. */
+  failure: 1,
+  /** A usage error: unknown command or flag, bad value, missing environment variable. */
+  usage: 2,
+} as const;
+
+/** Options of {@link run}: the injected outside world plus the version string. */
+export interface RunOptions extends CliIo {
+  /** Printed by `--version`. */
+  version?: string;
+}
+
+/**
+ * Runs the `vendorkit` CLI on `argv` (the arguments after the program name) and resolves
+ * to its exit code; never calls `process.exit`. Output goes to the injected streams with
+ * every secret environment value redacted.
+ */
+export async function run(argv: readonly string[], options: RunOptions = {}): Promise<number> {
+  const ctx = new CliContext({
+    env: options.env ?? process.env,
+    stdout: options.stdout ?? process.stdout,
+    stderr: options.stderr ?? process.stderr,
+    fetch: options.fetch,
+    untilStopped: options.untilStopped,
+  });
+  const program = buildProgram(ctx, options.version ?? '0.0.0');
+  try {
+    await program.parseAsync([...argv], { from: 'user' });
+    return EXIT_CODES.ok;
+  } catch (error) {
+    return reportFailure(ctx, error);
+  }
+}
+
+function buildProgram(ctx: CliContext, version: string): Command {
+  const program = new Command('vendorkit');
+  program
+    .description(
+      'Print-Lounge links, McParken tokens, OfficeRnD members and Wialon→Okdesk checks from the shell, and a local sandbox of every vendor API.\nSecrets are read from environment variables only, never from flags.',
+    )
+    .version(version, '-V, --version', 'print the vendorkit version')
+    .exitOverride()
+    .configureOutput({ writeOut: (text) => ctx.out(text), writeErr: (text) => ctx.err(text) })
+    .showHelpAfterError('(add --help for usage)')
+    .showSuggestionAfterError(true)
+    .allowExcessArguments(false);
+  registerPrintLoungeCommands(program, ctx);
+  registerMcParkenCommands(program, ctx);
+  registerOfficeRnDCommands(program, ctx);
+  registerWialonCommands(program, ctx);
+  registerSandboxCommand(program, ctx);
+  return program;
+}
+
+function reportFailure(ctx: CliContext, error: unknown): number {
+  if (error instanceof CommanderError) {
+    // Commander has already printed the message (or the help) through configureOutput.
+    if (error.code === 'commander.helpDisplayed' || error.code === 'commander.version') return EXIT_CODES.ok;
+    if (error.code === 'commander.help' && error.exitCode === 0) return EXIT_CODES.ok;
+    return EXIT_CODES.usage;
+  }
+  if (error instanceof UsageError) {
+    ctx.err(`error: ${error.message}\n(add --help for usage)\n`);
+    return EXIT_CODES.usage;
+  }
+  const { code, message } = describeError(error);
+  ctx.err(`error${code ? ` [${code}]` : ''}: ${message}\n`);
+  return code === 'invalid_configuration' ? EXIT_CODES.usage : EXIT_CODES.failure;
+}

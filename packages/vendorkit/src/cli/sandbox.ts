@@ -1,0 +1,40 @@
+import type { Command } from 'commander';
+import type { CliContext } from './context.js';
+import { integerArgument } from './format.js';
+
+/** `vendorkit sandbox`. */
+export function registerSandboxCommand(program: Command, ctx: CliContext): void {
+  program
+    .command('sandbox')
+    .description('Serve every vendor mock API as real HTTP on localhost (fake data, fake credentials).')
+    .option('--port <port>', 'TCP port (0 = any free port)', integerArgument(0, 65_535), 4010)
+    .option('--host <host>', 'interface to bind', '127.0.0.1')
+    .addHelpText(
+      'after',
+      '\nPrints each vendor base URL and the demo credentials, then serves until Ctrl+C.\nThe same server is available in code: import { startSandbox } from "vendorkit/sandbox".',
+    )
+    .action(async (options: { port: number; host: string }) => {
+      // Loaded on demand: msw and the mocks are only needed by this command.
+      const { startSandbox, describeSandbox } = await import('../sandbox.js');
+      const sandbox = await startSandbox({ port: options.port, host: options.host });
+      ctx.out(describeSandbox(sandbox));
+      ctx.out('\nPress Ctrl+C to stop.\n');
+      try {
+        await (ctx.untilStopped ?? untilSignal)();
+      } finally {
+        await sandbox.close();
+      }
+    });
+}
+
+function untilSignal(): Promise<void> {
+  return new Promise((resolve) => {
+    const stop = () => {
+      process.off('SIGINT', stop);
+      process.off('SIGTERM', stop);
+      resolve();
+    };
+    process.on('SIGINT', stop);
+    process.on('SIGTERM', stop);
+  });
+}

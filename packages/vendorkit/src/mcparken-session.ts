@@ -1,0 +1,6 @@
+/**
+ * Everything `@vendorkit/mcparken-session` exports, as the `vendorkit/mcparken-session` subpath.
+ *
+ * @packageDocumentation
+ */
+export * from '@vendorkit/mcparken-session';

@@ -1,0 +1,6 @@
+/**
+ * Everything `@vendorkit/officernd-client` exports, as the `vendorkit/officernd-client` subpath.
+ *
+ * @packageDocumentation
+ */
+export * from '@vendorkit/officernd-client';

@@ -1,0 +1,6 @@
+/**
+ * Everything `@vendorkit/rijndael` exports, as the `vendorkit/rijndael` subpath.
+ *
+ * @packageDocumentation
+ */
+export * from '@vendorkit/rijndael';

@@ -1,0 +1,192 @@
+import { createMcParkenMock, type McParkenMock } from '@vendorkit/mcparken-session/mocks';
+import { createOfficeRnDMock, generateMockData, type OfficeRnDMock } from '@vendorkit/officernd-client/mocks';
+import { createPrintLoungeMock, type PrintLoungeMock } from '@vendorkit/printlounge-sso/mocks';
+import {
+  createOkdeskMock,
+  createWialonMock,
+  type OkdeskMock,
+  type WialonMock,
+} from '@vendorkit/wialon-okdesk-auth/mocks';
+import { HttpResponse, http, type RequestHandler } from 'msw';
+import { serveRequestHandlers } from './http-bridge.js';
+
+/** Options of {@link startSandbox}. */
+export interface SandboxOptions {
+  /** TCP port; default `0` (any free port). The CLI uses 4010. */
+  port?: number;
+  /** Interface to bind; default `127.0.0.1` (loopback only). */
+  host?: string;
+  /** Members the mock OfficeRnD starts with (generated, with plans and memberships). Default 12. */
+  officerndMembers?: number;
+}
+
+/** Base URLs of the sandbox vendors, each to be passed as the package's `baseUrl` (or `identityUrl`). */
+export interface SandboxUrls {
+  /** Print-Lounge shop root (`baseUrl` of `createAutologinUrl`); the endpoint is `…/autologin.php`. */
+  printlounge: string;
+  /** McParken API root (`baseUrl` of `McParkenSession`). */
+  mcparken: string;
+  /** OfficeRnD API host (`baseUrl` of `OfficeRnDClient`). */
+  officernd: string;
+  /** OfficeRnD token host (`identityUrl` of `OfficeRnDClient`). */
+  officerndIdentity: string;
+  /** Wialon API base URL (a trusted base URL of `createWialonOkdeskAuth`). */
+  wialon: string;
+  /** Okdesk account URL (`okdesk.baseUrl` of `createWialonOkdeskAuth`). */
+  okdesk: string;
+}
+
+/** The fake credentials every sandbox accepts. They protect nothing: never reuse them elsewhere. */
+export const SANDBOX_CREDENTIALS = Object.freeze({
+  printlounge: Object.freeze({ shop: 'demo', passphrase: 'vendorkit-sandbox-passphrase-32b' }),
+  mcparken: Object.freeze({
+    apiKey: 'sandbox-mcparken-apikey',
+    username: 'demo@example.com',
+    password: 'sandbox-mcparken-password',
+  }),
+  officernd: Object.freeze({
+    orgSlug: 'sandbox-org',
+    clientId: 'sandbox-client-id',
+    clientSecret: 'sandbox-client-secret',
+  }),
+  wialon: Object.freeze({ user: 'AliceNorris' }),
+  okdesk: Object.freeze({ apiToken: 'sandbox-okdesk-api-token' }),
+});
+
+/** The sandbox's fake credentials (see {@link SANDBOX_CREDENTIALS}). */
+export type SandboxCredentials = typeof SANDBOX_CREDENTIALS;
+
+/** A running sandbox. */
+export interface Sandbox {
+  /** `http://host:port` of the server. */
+  origin: string;
+  /** Each vendor's base URL on this server. */
+  urls: SandboxUrls;
+  /** The fake credentials the sandbox accepts. */
+  credentials: SandboxCredentials;
+  /** The vendor mocks, to inspect or steer their state (e.g. `mocks.mcparken.revokeAll()`). */
+  mocks: {
+    printlounge: PrintLoungeMock;
+    mcparken: McParkenMock;
+    officernd: OfficeRnDMock;
+    wialon: WialonMock;
+    okdesk: OkdeskMock;
+  };
+  /** Stops the server. */
+  close(): Promise<void>;
+}
+
+/**
+ * Starts a local HTTP server that answers like Print-Lounge, McParken, OfficeRnD (API and
+ * identity), Wialon and Okdesk, each under its own path prefix, using the MSW handlers the
+ * packages publish as `@vendorkit/<pkg>/mocks`. Nothing is intercepted globally: point a client
+ * at `urls.<vendor>` to use it. The data is fake and lives in memory until `close()`.
+ *
+ * @example
+ * ```ts
+ * import { startSandbox } from 'vendorkit/sandbox';
+ * import { McParkenSession } from 'vendorkit/mcparken-session';
+ *
+ * const sandbox = await startSandbox();
+ * const session = new McParkenSession({ ...sandbox.credentials.mcparken, baseUrl: sandbox.urls.mcparken });
+ * console.log(await session.http.get('parking/zones').json());
+ * await sandbox.close();
+ * ```
+ */
+export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbox> {
+  const port = options.port ?? 0;
+  const host = options.host ?? '127.0.0.1';
+  const memberCount = options.officerndMembers ?? 12;
+  if (!Number.isInteger(port) || port < 0 || port > 65_535) {
+    throw new RangeError(`startSandbox: port must be an integer from 0 to 65535, got ${String(port)}.`);
+  }
+  if (!Number.isInteger(memberCount) || memberCount < 0) {
+    throw new RangeError(`startSandbox: officerndMembers must be a non-negative integer, got ${String(memberCount)}.`);
+  }
+  const credentials = SANDBOX_CREDENTIALS;
+  let built: { urls: SandboxUrls; mocks: Sandbox['mocks'] } | undefined;
+
+  const server = await serveRequestHandlers({
+    port,
+    host,
+    createHandlers(origin) {
+      const urls: SandboxUrls = {
+        printlounge: `${origin}/printlounge/${credentials.printlounge.shop}`,
+        mcparken: `${origin}/mcparken/api`,
+        officernd: `${origin}/officernd`,
+        officerndIdentity: `${origin}/identity`,
+        wialon: `${origin}/wialon`,
+        okdesk: `${origin}/okdesk`,
+      };
+      const mocks: Sandbox['mocks'] = {
+        printlounge: createPrintLoungeMock({
+          shops: {
+            [credentials.printlounge.shop]: {
+              passphrase: credentials.printlounge.passphrase,
+              baseUrl: urls.printlounge,
+            },
+          },
+        }),
+        mcparken: createMcParkenMock({
+          baseUrl: urls.mcparken,
+          apiKeys: [credentials.mcparken.apiKey],
+          users: [{ username: credentials.mcparken.username, password: credentials.mcparken.password }],
+        }),
+        officernd: createOfficeRnDMock({
+          baseUrl: urls.officernd,
+          identityUrl: urls.officerndIdentity,
+          orgSlug: credentials.officernd.orgSlug,
+          clients: [{ clientId: credentials.officernd.clientId, clientSecret: credentials.officernd.clientSecret }],
+          seed: generateMockData(memberCount, { seed: 7 }),
+        }),
+        wialon: createWialonMock({ baseUrl: urls.wialon, users: [credentials.wialon.user, 'BobSmith'] }),
+        okdesk: createOkdeskMock({
+          baseUrl: urls.okdesk,
+          apiToken: credentials.okdesk.apiToken,
+          contacts: [
+            { login: credentials.wialon.user, first_name: 'Alice', last_name: 'Norris', email: 'alice@example.com' },
+            { login: 'carol', first_name: 'Carol', last_name: 'Jones', email: 'carol@example.com' },
+          ],
+        }),
+      };
+      built = { urls, mocks };
+      const index: RequestHandler = http.get(`${origin}/`, () =>
+        HttpResponse.json({ sandbox: 'vendorkit', note: 'Fake vendor APIs with fake data.', urls }),
+      );
+      return [
+        index,
+        ...mocks.printlounge.handlers,
+        ...mocks.mcparken.handlers,
+        ...mocks.officernd.handlers,
+        ...mocks.wialon.handlers,
+        ...mocks.okdesk.handlers,
+      ];
+    },
+  });
+  if (!built) throw new Error('startSandbox: the server started without building its handlers.');
+  return { origin: server.origin, urls: built.urls, credentials, mocks: built.mocks, close: server.close };
+}
+
+/** A human-readable summary of a running sandbox: URLs, credentials and `export` lines for the CLI. */
+export function describeSandbox(sandbox: Pick<Sandbox, 'origin' | 'urls' | 'credentials'>): string {
+  const { urls, credentials: c } = sandbox;
+  return `vendorkit sandbox on ${sandbox.origin} (fake APIs, fake data, fake credentials)
+
+Print-Lounge  shop "${c.printlounge.shop}"    ${urls.printlounge}/autologin.php
+              passphrase          ${c.printlounge.passphrase}
+McParken      API                 ${urls.mcparken}
+              apikey / user / pw  ${c.mcparken.apiKey} / ${c.mcparken.username} / ${c.mcparken.password}
+OfficeRnD     API host            ${urls.officernd}  (org "${c.officernd.orgSlug}")
+              identity host       ${urls.officerndIdentity}
+              client id / secret  ${c.officernd.clientId} / ${c.officernd.clientSecret}
+Wialon        API base URL        ${urls.wialon}  (user "${c.wialon.user}")
+Okdesk        account URL         ${urls.okdesk}  (api token ${c.okdesk.apiToken})
+
+Use them with the CLI:
+  export PRINTLOUNGE_PASSPHRASE=${c.printlounge.passphrase}
+  export MCPARKEN_BASE_URL=${urls.mcparken} MCPARKEN_APIKEY=${c.mcparken.apiKey} MCPARKEN_USERNAME=${c.mcparken.username} MCPARKEN_PASSWORD=${c.mcparken.password}
+  export OFFICERND_BASE_URL=${urls.officernd} OFFICERND_IDENTITY_URL=${urls.officerndIdentity} OFFICERND_ORG=${c.officernd.orgSlug} OFFICERND_CLIENT_ID=${c.officernd.clientId} OFFICERND_CLIENT_SECRET=${c.officernd.clientSecret}
+  export WIALON_TRUSTED_BASE_URLS=${urls.wialon} OKDESK_URL=${urls.okdesk} OKDESK_API_TOKEN=${c.okdesk.apiToken}
+  vendorkit printlounge link --base-url ${urls.printlounge} --user max@example.com
+`;
+}

@@ -1,0 +1,142 @@
+/**
+ * Issue 9, "other runtimes": the built ESM bundles of the two pure packages run in a real
+ * browser (headless Chromium, no Node globals) and give the same bytes as Node.
+ */
+import { existsSync } from 'node:fs';
+import { createServer, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { fileURLToPath } from 'node:url';
+import { encodeAutologinData } from '@vendorkit/printlounge-sso';
+import { encrypt, mcryptEncrypt, Rijndael } from '@vendorkit/rijndael';
+import { build } from 'esbuild';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { findChromium, launchChromium, warnNoChromium } from './support/chromium.js';
+
+const packageDir = fileURLToPath(new URL('..', import.meta.url));
+const builtEntries = ['../rijndael/dist/index.js', '../printlounge-sso/dist/index.js'].map((p) =>
+  fileURLToPath(new URL(p, new URL('../', import.meta.url))),
+);
+const chromiumPath = findChromium();
+if (!chromiumPath) warnNoChromium();
+
+const hex = (bytes: Uint8Array) => Array.from(bytes, (b) => b.toString(16).padStart(2, '0')).join('');
+const bytesOf = (length: number, seed: number) => Uint8Array.from({ length }, (_, i) => (i * 31 + seed * 7 + 3) & 0xff);
+
+/** Inputs computed in both runtimes; expected values come from Node, never from a constant. */
+const CASES = {
+  mcrypt: [
+    { cipher: 'rijndael-256', key: 'K'.repeat(32), data: 'customer_user_name=max%40example.com', mode: 'ecb' },
+    { cipher: 'rijndael-128', key: '0123456789abcdef', data: 'Grüße ✓ 😀', mode: 'cbc', iv: hex(bytesOf(16, 1)) },
+    { cipher: 'rijndael-192', key: 'x'.repeat(24), data: '', mode: 'ncfb', iv: hex(bytesOf(24, 2)) },
+    { cipher: 'rijndael-256', key: 'y'.repeat(32), data: 'a'.repeat(1000), mode: 'ctr', iv: hex(bytesOf(32, 3)) },
+  ],
+  blocks: [128, 160, 192, 224, 256].map((bits, i) => ({
+    bits,
+    key: hex(bytesOf(16 + (i % 5) * 4, i)),
+    block: hex(bytesOf(bits / 8, i + 9)),
+  })),
+  pkcs7: { key: hex(bytesOf(32, 5)), data: 'pkcs7 padded, 160-bit block', blockBits: 160 },
+  autologin: [
+    {
+      fields: { customer_user_name: 'max@example.com', customer_longname: 'Max Mustermann', valid_to: 1_900_000_000 },
+      passphrase: 'p'.repeat(32),
+    },
+    { fields: { customer_user_name: 'A.B-C_D', customfield1: 'ä ö ü & = ~ * +' }, passphrase: 'sixteen byte key' },
+  ],
+};
+
+describe.skipIf(!chromiumPath)('pure packages in headless Chromium', () => {
+  let server: Server;
+  let origin: string;
+  let browser: Awaited<ReturnType<typeof launchChromium>>;
+
+  beforeAll(async () => {
+    for (const entry of builtEntries) {
+      if (!existsSync(entry)) throw new Error(`${entry} is missing: run \`pnpm run build\` first.`);
+    }
+    const bundle = await build({
+      stdin: {
+        contents:
+          "export * as rijndael from '@vendorkit/rijndael';\nexport * as sso from '@vendorkit/printlounge-sso';\n",
+        resolveDir: packageDir,
+        loader: 'js',
+      },
+      bundle: true,
+      format: 'esm',
+      platform: 'browser',
+      write: false,
+      logLevel: 'silent',
+    });
+    const code = bundle.outputFiles[0]!.text;
+    server = createServer((req, res) => {
+      if (req.url === '/bundle.js') {
+        res.writeHead(200, { 'content-type': 'text/javascript' });
+        res.end(code);
+      } else {
+        res.writeHead(200, { 'content-type': 'text/html' });
+        res.end('<!doctype html><title>runtimes</title>');
+      }
+    });
+    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+    origin = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+    browser = await launchChromium(chromiumPath!);
+  });
+
+  afterAll(async () => {
+    await browser?.close();
+    await new Promise((resolve) => server?.close(resolve));
+  });
+
+  it('computes the same bytes as Node, without Node globals', async () => {
+    const page = await browser.context.newPage();
+    await page.goto(`${origin}/`);
+    const inBrowser = await page.evaluate(async (cases) => {
+      const m = await import('/bundle.js' as string);
+      const toHex = (b: Uint8Array) => Array.from(b, (x) => x.toString(16).padStart(2, '0')).join('');
+      const fromHex = (h: string) => Uint8Array.from(h.match(/../g) ?? [], (x) => Number.parseInt(x, 16));
+      return {
+        nodeGlobals:
+          typeof (globalThis as { process?: unknown }).process + typeof (globalThis as { Buffer?: unknown }).Buffer,
+        mcrypt: cases.mcrypt.map((c) =>
+          toHex(m.rijndael.mcryptEncrypt(c.cipher, c.key, c.data, c.mode, c.iv ? fromHex(c.iv) : undefined)),
+        ),
+        blocks: cases.blocks.map((c) =>
+          toHex(new m.rijndael.Rijndael(fromHex(c.key), c.bits).encryptBlock(fromHex(c.block))),
+        ),
+        pkcs7: toHex(
+          m.rijndael.encrypt(cases.pkcs7.data, fromHex(cases.pkcs7.key), {
+            blockBits: cases.pkcs7.blockBits,
+            padding: 'pkcs7',
+            mode: 'ecb',
+          }),
+        ),
+        autologin: cases.autologin.map((c) => m.sso.encodeAutologinData(c.fields, c.passphrase)),
+        roundTrip: cases.autologin.map((c) =>
+          m.sso.decodeAutologinData(m.sso.encodeAutologinData(c.fields, c.passphrase), c.passphrase),
+        ),
+      };
+    }, CASES);
+
+    const fromHex = (h: string) => Uint8Array.from(Buffer.from(h, 'hex'));
+    expect(inBrowser.nodeGlobals).toBe('undefinedundefined');
+    expect(inBrowser.mcrypt).toEqual(
+      CASES.mcrypt.map((c) =>
+        hex(
+          mcryptEncrypt(c.cipher as 'rijndael-256', c.key, c.data, c.mode as 'ecb', c.iv ? fromHex(c.iv) : undefined),
+        ),
+      ),
+    );
+    expect(inBrowser.blocks).toEqual(
+      CASES.blocks.map((c) => hex(new Rijndael(fromHex(c.key), c.bits as 256).encryptBlock(fromHex(c.block)))),
+    );
+    expect(inBrowser.pkcs7).toBe(
+      hex(encrypt(CASES.pkcs7.data, fromHex(CASES.pkcs7.key), { blockBits: 160, padding: 'pkcs7', mode: 'ecb' })),
+    );
+    expect(inBrowser.autologin).toEqual(CASES.autologin.map((c) => encodeAutologinData(c.fields, c.passphrase)));
+    // And the receiver side in the browser reads back what was written (valid_to as PHP's string).
+    expect(inBrowser.roundTrip).toEqual(
+      CASES.autologin.map((c) => Object.fromEntries(Object.entries(c.fields).map(([k, v]) => [k, String(v)]))),
+    );
+    await page.close();
+  });
+});
