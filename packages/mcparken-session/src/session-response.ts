@@ -75,7 +75,7 @@ export function parseVendorTime(text: string): number | undefined {
 /** Token lifetimes beyond this (one year) are treated as a malformed answer rather than trusted. */
 const MAX_LIFETIME_MS = 366 * 24 * 3600 * 1000;
 /** `expires_in` values below this are read as a duration in seconds, not a unix timestamp. */
-const TIMESTAMP_THRESHOLD = 1_000_000_000;
+const TIMESTAMP_THRESHOLD = 100_000_000;
 
 /**
  * How long a token lives, measured only from the server's own clock so a skewed local clock
@@ -83,7 +83,7 @@ const TIMESTAMP_THRESHOLD = 1_000_000_000;
  * 1. `expires − issued` (both vendor times);
  * 2. `expires` (or else `expires_in`, a unix timestamp in a string) minus `issued`
  *    (or else the response's `Date` header);
- * 3. `expires_in` below 10⁹ is taken as a duration in seconds (OAuth style), in case the API changes.
+ * 3. `expires_in` below 10⁸ (1973) is taken as a duration in seconds (OAuth style), in case the API changes.
  * Returns undefined when none applies; the caller then rejects the answer.
  */
 export function tokenLifetimeMs(

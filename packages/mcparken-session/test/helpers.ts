@@ -4,7 +4,7 @@ import {
   MCPARKEN_MOCK_DEFAULTS,
   type McParkenMockOptions,
 } from '@vendorkit/mcparken-session/mocks';
-import type { SetupServerApi } from 'msw/node';
+import type { SetupServer } from 'msw/node';
 import { McParkenSession, type McParkenSessionOptions } from '../src/index.js';
 
 export const CREDENTIALS = {
@@ -21,7 +21,7 @@ export function manualClock(start = Date.UTC(2026, 0, 15, 12, 0, 0)) {
 
 /** Installs a fresh mock on `server` and returns it with a session pointed at it. */
 export function mockedSession(
-  server: SetupServerApi,
+  server: SetupServer,
   mockOptions: McParkenMockOptions = {},
   sessionOptions: Partial<McParkenSessionOptions> = {},
 ) {
