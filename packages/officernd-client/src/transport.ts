@@ -70,7 +70,7 @@ export function createTransport(options: TransportOptions): Transport {
           text = await response.text();
         } catch (error) {
           if (isHTTPError(error) && error.response.status === 401 && attempt === 0 && spec.renewOn401 !== false) {
-            await error.response.body?.cancel().catch(() => undefined);
+            void error.response.body?.cancel().catch(() => undefined);
             await options.tokens.invalidate(token);
             continue;
           }

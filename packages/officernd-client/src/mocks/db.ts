@@ -133,7 +133,7 @@ export function createMockDb(options: MockDbOptions): MockDb {
           const doFetch = options.fetch ?? globalThis.fetch;
           const response = await doFetch(delivery.url, { method: 'POST', headers: delivery.headers, body });
           delivery.status = response.status;
-          await response.body?.cancel().catch(() => undefined);
+          void response.body?.cancel().catch(() => undefined);
         } catch (error) {
           delivery.error = error instanceof Error ? error.message : String(error);
         }
