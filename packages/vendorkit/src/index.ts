@@ -20,6 +20,12 @@
  */
 
 /**
+ * The shared error base and its guard: `isVendorkitError(error, code?)` recognises an error of
+ * any vendorkit package (even from another copy of it); every error has a stable `code`.
+ */
+export { ConfigurationError, isVendorkitError, VendorkitError } from '@vendorkit/core';
+
+/**
  * `@vendorkit/mcparken-session`: McParken session tokens, cached and renewed.
  *
  * @example

@@ -1,0 +1,34 @@
+import { startSandbox } from 'vendorkit/sandbox';
+import { type PrintShopConfig, startPrintLoungeWebApp } from './app.js';
+import { DEMO_USER } from './scenario.js';
+
+// Real shop when PRINTLOUNGE_PASSPHRASE and PRINTLOUNGE_SHOP (or PRINTLOUNGE_BASE_URL) are set,
+// otherwise the local sandbox shop.
+const passphrase = process.env.PRINTLOUNGE_PASSPHRASE;
+const shopBaseUrl =
+  process.env.PRINTLOUNGE_BASE_URL ??
+  (process.env.PRINTLOUNGE_SHOP ? `https://${process.env.PRINTLOUNGE_SHOP}.print-server.net` : undefined);
+
+let config: PrintShopConfig;
+let stopSandbox: (() => Promise<void>) | undefined;
+if (passphrase && shopBaseUrl) {
+  config = { shopBaseUrl, passphrase };
+  console.log(`Using the real shop at ${shopBaseUrl}`);
+} else {
+  const sandbox = await startSandbox();
+  stopSandbox = sandbox.close;
+  config = { shopBaseUrl: sandbox.urls.printlounge, passphrase: sandbox.credentials.printlounge.passphrase };
+  console.log(
+    `Using the sandbox shop at ${config.shopBaseUrl} (set PRINTLOUNGE_PASSPHRASE and PRINTLOUNGE_SHOP for a real one)`,
+  );
+}
+
+const app = await startPrintLoungeWebApp(config, DEMO_USER, { port: Number(process.env.PORT ?? 3000) });
+console.log(`Intranet running: open ${app.url} and click "Open the print shop". Ctrl+C stops.`);
+
+const stop = async () => {
+  await app.close();
+  await stopSandbox?.();
+};
+process.once('SIGINT', stop);
+process.once('SIGTERM', stop);
