@@ -168,13 +168,16 @@ export function parseAutologinUrl(
   return checkAutologinFields(raw, now, skew);
 }
 
+// The receiving side keeps fields it does not know (a newer sender may add some).
+const receivedFieldsSchema = autologinFieldsSchema.loose();
+
 /** @internal Validates decoded fields (loose) and the expiry. */
 export function checkAutologinFields(
   raw: Record<string, string>,
   now: number,
   skew: number,
 ): AutologinFields & Record<string, unknown> {
-  const fields = validateFields(autologinFieldsSchema.loose(), raw) as AutologinFields & Record<string, unknown>;
+  const fields = validateFields(receivedFieldsSchema, raw) as AutologinFields & Record<string, unknown>;
   if (fields.valid_to + skew < now) {
     throw new PrintLoungeError(
       'expired',

@@ -5,7 +5,8 @@ export type QueryValue = string | number | bigint | boolean | null | undefined;
 
 /**
  * Fields in the order PHP should see them. A plain object keeps JavaScript's key order, which puts
- * integer-like keys (`"7"`) first; pass a `Map` or an array of pairs when that matters.
+ * integer-like keys (`"7"`) first; pass a `Map` or an array of pairs when that matters. In an array of
+ * pairs a repeated name behaves like a PHP array key assigned twice: first position, last value.
  */
 export type QueryFields =
   | Readonly<Record<string, QueryValue>>
@@ -181,7 +182,10 @@ export function fieldEntries(fields: QueryFields): Iterable<readonly [string, Qu
         });
       }
     }
-    return fields as ReadonlyArray<readonly [string, QueryValue]>;
+    // Like assigning into a PHP array: a repeated name keeps its first position and takes the last value.
+    const merged = new Map<string, QueryValue>();
+    for (const [name, value] of fields as ReadonlyArray<readonly [string, QueryValue]>) merged.set(name, value);
+    return merged.entries();
   }
   if (typeof fields !== 'object' || fields === null) {
     throw new PrintLoungeError(
