@@ -68,8 +68,8 @@ function collect(input: WialonLinkInput): (name: string) => unknown[] {
     return (name) => {
       if (!Object.hasOwn(input, name)) return [];
       const value = (input as Record<string, unknown>)[name];
-      if (value === undefined) return [];
-      return Array.isArray(value) ? value : [value];
+      // Arrays (Express's `a=1&a=2` or `a[]=x`) are never a single string: refused below.
+      return value === undefined ? [] : [value];
     };
   }
   throw new WialonAuthError('missing_parameter', 'verify() needs the link URL, its query string or its parameters.');
