@@ -193,8 +193,16 @@ export function createRedisStore(options: RedisStoreOptions): RedisStore {
       );
     });
 
-  const ensureConnected = async (operation: string): Promise<void> => {
-    if (client.status === 'ready') return;
+  /** Waits for a usable connection; with `afterDrop`, for the next one even if ioredis still says ready. */
+  const ensureConnected = async (operation: string, afterDrop = false): Promise<void> => {
+    if (afterDrop) {
+      // Let ioredis see the close first; a connection that is ready and writable after that is a new one.
+      await new Promise((resolve) => setImmediate(resolve));
+      if (client.status === 'ready' && (client as { stream?: { writable?: boolean } }).stream?.writable === true)
+        return;
+    } else if (client.status === 'ready') {
+      return;
+    }
     if (client.status === 'end') {
       throw new StoreError(`${label}: cannot ${operation}, the connection is closed.`);
     }
@@ -210,9 +218,18 @@ export function createRedisStore(options: RedisStoreOptions): RedisStore {
   const run = async <T>(operation: string, command: () => Promise<T>): Promise<T> => {
     if (closed) throw new StoreError(`${label}: cannot ${operation}, the store was closed.`);
     const timedOut = () => new StoreError(`${label} did not answer ${operation} within ${commandTimeoutMs} ms.`);
+    const send = () => withDeadline(command(), commandTimeoutMs, timedOut);
     try {
       await ensureConnected(operation);
-      return await withDeadline(command(), commandTimeoutMs, timedOut);
+      try {
+        return await send();
+      } catch (error) {
+        if (!wasNotSent(error)) throw error;
+        // The socket closed before ioredis noticed (status still "ready"): the command was
+        // refused without being sent, so sending it again after the reconnect is safe.
+        await ensureConnected(operation, true);
+        return await send();
+      }
     } catch (error) {
       if (error instanceof StoreError) throw error;
       const cause = sanitizeError(error, secrets);
@@ -283,6 +300,11 @@ export function createRedisStore(options: RedisStoreOptions): RedisStore {
     close,
     quit: close,
   };
+}
+
+/** ioredis's refusal of a command it did not send (socket not writable, offline queue off). */
+function wasNotSent(error: unknown): boolean {
+  return error instanceof Error && error.message.startsWith("Stream isn't writeable");
 }
 
 function assertClient(value: unknown): Redis {

@@ -123,7 +123,9 @@ async function launch(port: number, args: string[]): Promise<RedisServer> {
     stop(signal = 'SIGTERM') {
       stopped ??= (async () => {
         if (child.exitCode === null && child.signalCode === null) {
-          child.kill('SIGCONT');
+          // A paused server ignores SIGTERM until resumed; SIGKILL needs no resume (and a
+          // resume would let it answer what it was sent while paused).
+          if (signal !== 'SIGKILL') child.kill('SIGCONT');
           child.kill(signal);
           await exited;
         }

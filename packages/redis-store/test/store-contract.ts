@@ -85,10 +85,10 @@ export function storeContract(name: string, factory: StoreFactory, describeFn = 
       const store = await make();
       const shortLived = key('ttl');
       const lasting = key('no-ttl');
-      await store.set(shortLived, 'v', { ttlMs: 150 });
+      await store.set(shortLived, 'v', { ttlMs: 300 });
       await store.set(lasting, 'v');
       expect(await store.get(shortLived)).toBe('v');
-      await sleep(400);
+      await sleep(700);
       expect(await store.get(shortLived)).toBeUndefined();
       expect(await store.get(lasting)).toBe('v');
     });
@@ -96,10 +96,10 @@ export function storeContract(name: string, factory: StoreFactory, describeFn = 
     it('setIfAbsent with a TTL frees the key after it (an abandoned lock expires)', async () => {
       const store = await make();
       const k = key('lock');
-      expect(await store.setIfAbsent(k, 'first', { ttlMs: 150 })).toBe(true);
-      expect(await store.setIfAbsent(k, 'second', { ttlMs: 150 })).toBe(false);
-      await sleep(400);
-      expect(await store.setIfAbsent(k, 'third', { ttlMs: 150 })).toBe(true);
+      expect(await store.setIfAbsent(k, 'first', { ttlMs: 300 })).toBe(true);
+      expect(await store.setIfAbsent(k, 'second', { ttlMs: 300 })).toBe(false);
+      await sleep(700);
+      expect(await store.setIfAbsent(k, 'third', { ttlMs: 300 })).toBe(true);
       expect(await store.get(k)).toBe('third');
     });
 
@@ -107,11 +107,11 @@ export function storeContract(name: string, factory: StoreFactory, describeFn = 
       const store = await make();
       const madePermanent = key('permanent');
       const shortened = key('shortened');
-      await store.set(madePermanent, 'v1', { ttlMs: 150 });
+      await store.set(madePermanent, 'v1', { ttlMs: 300 });
       await store.set(madePermanent, 'v2');
       await store.set(shortened, 'v1', { ttlMs: 60_000 });
-      await store.set(shortened, 'v2', { ttlMs: 150 });
-      await sleep(400);
+      await store.set(shortened, 'v2', { ttlMs: 300 });
+      await sleep(700);
       expect(await store.get(madePermanent)).toBe('v2');
       expect(await store.get(shortened)).toBeUndefined();
     });

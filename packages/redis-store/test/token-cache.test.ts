@@ -41,7 +41,7 @@ describeWithRedis('createTokenCache on Redis stores: one token for every process
   }
 
   it('two caches on two connections fetch one token between them, and renew it once after it expires', async () => {
-    const { issued, everyoneAsks } = processes(2, 'officernd:token:org-a', 400);
+    const { issued, everyoneAsks } = processes(2, 'officernd:token:org-a', 1500);
     const first = await everyoneAsks(10);
     expect(issued).toEqual(['officernd:token:org-a#1']);
     expect(new Set(first)).toEqual(new Set(issued));
@@ -51,7 +51,7 @@ describeWithRedis('createTokenCache on Redis stores: one token for every process
     expect(issued).toHaveLength(1);
 
     // Past lifetime minus margin: exactly one renewal for everyone.
-    await sleep(400);
+    await sleep(1500);
     const second = await everyoneAsks(10);
     expect(issued).toEqual(['officernd:token:org-a#1', 'officernd:token:org-a#2']);
     expect(new Set(second)).toEqual(new Set(['officernd:token:org-a#2']));
