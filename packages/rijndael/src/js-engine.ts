@@ -1,5 +1,5 @@
 import type { BlockEngine } from './engine.js';
-import type { KeySchedule } from './key-schedule.js';
+import { decryptionKeys, type KeySchedule } from './key-schedule.js';
 import { INV_SBOX, SBOX, TD0, TD1, TD2, TD3, TE0, TE1, TE2, TE3 } from './tables.js';
 
 /** ShiftRows offsets (C1, C2, C3) per block width Nb, from the Rijndael specification. */
@@ -84,7 +84,8 @@ export class JsBlockEngine implements BlockEngine {
 
   /** Decrypts one block from `src[srcOff..]` into `dst[dstOff..]` (may overlap exactly). */
   decryptBlock(src: Uint8Array, srcOff: number, dst: Uint8Array, dstOff: number): void {
-    const { nb, rounds, decrypt: rk } = this.#schedule;
+    const { nb, rounds } = this.#schedule;
+    const rk = decryptionKeys(this.#schedule);
     const { d1, d2, d3 } = this.#maps;
     let s = this.#s;
     let t = this.#t;
@@ -158,7 +159,7 @@ export class JsBlockEngine implements BlockEngine {
 
   wipe(): void {
     this.#schedule.encrypt.fill(0);
-    this.#schedule.decrypt.fill(0);
+    this.#schedule.decrypt?.fill(0);
     this.#s.fill(0);
     this.#t.fill(0);
   }

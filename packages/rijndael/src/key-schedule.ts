@@ -11,8 +11,12 @@ export interface KeySchedule {
   readonly rounds: number;
   /** Encryption round keys, `nb * (rounds + 1)` little-endian words, round 0 first. */
   readonly encrypt: Int32Array;
-  /** Decryption round keys for the equivalent inverse cipher: round `rounds` first, InvMixColumns applied to the middle rounds. */
-  readonly decrypt: Int32Array;
+  /**
+   * Decryption round keys for the equivalent inverse cipher (round `rounds` first,
+   * InvMixColumns applied to the middle rounds); computed on first use by
+   * {@link decryptionKeys}, so encrypt-only callers (one mcrypt_encrypt call) skip the work.
+   */
+  decrypt: Int32Array | undefined;
 }
 
 const subWord = (w: number): number =>
@@ -44,7 +48,14 @@ export function expandKey(key: Uint8Array, nb: number): KeySchedule {
     w[i] = w[i - nk]! ^ t;
   }
 
-  const d = new Int32Array(total);
+  return { nb, rounds, encrypt: w, decrypt: undefined };
+}
+
+/** The decryption round keys of `schedule`, derived from the encryption keys on first use. */
+export function decryptionKeys(schedule: KeySchedule): Int32Array {
+  if (schedule.decrypt) return schedule.decrypt;
+  const { nb, rounds, encrypt: w } = schedule;
+  const d = new Int32Array(w.length);
   for (let round = 0; round <= rounds; round++) {
     const from = (rounds - round) * nb;
     const to = round * nb;
@@ -59,5 +70,6 @@ export function expandKey(key: Uint8Array, nb: number): KeySchedule {
             TD3[SBOX[k >>> 24]!]!;
     }
   }
-  return { nb, rounds, encrypt: w, decrypt: d };
+  schedule.decrypt = d;
+  return d;
 }
