@@ -1,6 +1,7 @@
 import { once } from 'node:events';
 import { createServer, type Socket } from 'node:net';
 import { createTokenCache, isVendorkitError, StoreError } from '@vendorkit/core';
+import { Redis } from 'ioredis';
 import { afterAll, expect, it } from 'vitest';
 import { createRedisStore, type RedisStore } from '../src/index.js';
 import { describeWithRedis, freePort, startRedisServer } from './redis-server.js';
@@ -124,6 +125,17 @@ describeWithRedis('when Redis goes away', () => {
       expectStoreUnavailable(await pending, /connection dropped before Redis answered GET/);
     } finally {
       await server.stop();
+    }
+  });
+
+  it('a passed-in client with ioredis defaults (offline queue, retries) is still bounded by the store', async () => {
+    const client = new Redis({ host: '127.0.0.1', port: await freePort(), lazyConnect: true });
+    client.on('error', () => undefined);
+    try {
+      const store = createRedisStore({ client, ...TIMEOUTS });
+      expectStoreUnavailable(await failure(store.get('k')), /unreachable/);
+    } finally {
+      client.disconnect();
     }
   });
 
