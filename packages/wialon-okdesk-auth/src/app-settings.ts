@@ -77,11 +77,14 @@ export function wialonAppSettings(options: WialonAppSettingsOptions): WialonAppS
 /** Formats settings as the text printed by `vendorkit wialon app-settings`. */
 export function formatWialonAppSettings(settings: Pick<WialonAppSettings, 'name' | 'url' | 'options'>): string {
   const width = Math.max(...settings.options.map((o) => o.label.length));
+  const paramWidth = Math.max(...settings.options.map((o) => o.parameter.length));
   return [
     `Wialon application: ${settings.name}`,
     `  URL: ${settings.url}`,
     '  Additional parameters (select all three):',
-    ...settings.options.map((o) => `    [x] ${o.label.padEnd(width)}  → ${o.parameter}  ${o.purpose}`),
+    ...settings.options.map(
+      (o) => `    [x] ${o.label.padEnd(width)}  → ${o.parameter.padEnd(paramWidth)}  ${o.purpose}`,
+    ),
     '  The remaining options only decide which Wialon users see the application.',
     '  Okdesk: contact logins must equal Wialon user names (case-sensitive).',
   ].join('\n');
