@@ -90,6 +90,30 @@ describeWithRedis('createRedisStore', () => {
     );
   });
 
+  it('any UTF-16 string as key or value either round-trips exactly or is refused typed (property)', async () => {
+    const s = store();
+    const anyCodeUnit = fc.integer({ min: 0, max: 0xffff }).map((unit) => String.fromCharCode(unit));
+    const hostile = fc.string({ unit: fc.oneof(anyCodeUnit, fc.constantFrom('\uD800', '\uDFFF', '\0', '\r\n')) });
+    await fc.assert(
+      fc.asyncProperty(hostile, hostile, async (k, value) => {
+        const wellFormed = (text: string) =>
+          !/[\uD800-\uDFFF]/.test(text.replace(/[\uD800-\uDBFF][\uDC00-\uDFFF]/g, ''));
+        const storable = wellFormed(k) && wellFormed(value);
+        const result = await s.set(`prop:${k}`, value, { ttlMs: 60_000 }).then(
+          () => 'stored',
+          (error: unknown) => error,
+        );
+        if (storable) {
+          expect(result).toBe('stored');
+          expect(await s.get(`prop:${k}`)).toBe(value);
+        } else {
+          expect(isVendorkitError(result, 'invalid_store_input'), inspect(result)).toBe(true);
+        }
+      }),
+      { numRuns: 1000 },
+    );
+  });
+
   it('works on a client you pass in and leaves that client open on close()', async () => {
     const client = new Redis(server().url, { lazyConnect: true });
     cleanups.push(async () => client.disconnect());
@@ -183,7 +207,7 @@ describe('createRedisStore options', () => {
         const error = bad(options);
         if (error !== undefined) expect(isVendorkitError(error, 'invalid_configuration'), inspect(error)).toBe(true);
       }),
-      { numRuns: 3000 },
+      { numRuns: 1000 },
     );
   });
 });
