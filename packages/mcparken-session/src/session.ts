@@ -1,4 +1,3 @@
-import { createHash } from 'node:crypto';
 import {
   ConfigurationError,
   createHttp,
@@ -74,10 +73,13 @@ export class McParkenSession {
   readonly http: KyInstance;
 
   readonly #options: ResolvedOptions;
-  readonly #tokens: TokenCache;
+  /** Created once the store key is hashed (Web Crypto digests are asynchronous). */
+  readonly #tokens: Promise<TokenCache>;
   /** Serialized cache entries by access token, so `invalidate(accessToken)` can name the exact entry. */
   readonly #entries = new Map<string, string>();
   readonly #retryableErrors = new WeakSet<object>();
+  /** The last cache entry decoded, so the hot path does not parse JSON on every request. */
+  #lastDecoded: { serialized: string; entry: CachedSession } | undefined;
 
   constructor(options: McParkenSessionOptions) {
     if (runsOnWebPage() && options?.dangerouslyAllowBrowser !== true) {
@@ -87,14 +89,16 @@ export class McParkenSession {
     }
     this.#options = resolveOptions(options);
     this.baseUrl = this.#options.baseUrl;
-    this.#tokens = createTokenCache({
-      store: this.#options.store,
-      key: storeKey(this.baseUrl, this.#options.username),
-      fetchToken: () => this.#requestToken(),
-      // The margin is applied per token in #requestToken (it depends on the token's lifetime).
-      refreshMarginMs: 0,
-      now: this.#options.now,
-    });
+    this.#tokens = storeKey(this.baseUrl, this.#options.username).then((key) =>
+      createTokenCache({
+        store: this.#options.store,
+        key,
+        fetchToken: () => this.#requestToken(),
+        // The margin is applied per token in #requestToken (it depends on the token's lifetime).
+        refreshMarginMs: 0,
+        now: this.#options.now,
+      }),
+    );
     this.http = this.#createHttp();
   }
 
@@ -127,7 +131,7 @@ export class McParkenSession {
    */
   async invalidate(accessToken: string): Promise<void> {
     const serialized = this.#entries.get(accessToken);
-    if (serialized !== undefined) await this.#tokens.invalidate(serialized);
+    if (serialized !== undefined) await (await this.#tokens).invalidate(serialized);
   }
 
   /** Secret-free description for logs and `util.inspect`. */
@@ -136,15 +140,18 @@ export class McParkenSession {
   }
 
   async #currentEntry(): Promise<CachedSession> {
+    const tokens = await this.#tokens;
     for (let attempt = 0; ; attempt += 1) {
-      const serialized = await this.#tokens.get();
+      const serialized = await tokens.get();
+      if (serialized === this.#lastDecoded?.serialized) return this.#lastDecoded.entry;
       const entry = decodeEntry(serialized);
       if (entry) {
         this.#remember(entry.accessToken, serialized);
+        this.#lastDecoded = { serialized, entry };
         return entry;
       }
       // Something else wrote this key (another version, a corrupted store): drop it once.
-      await this.#tokens.invalidate(serialized);
+      await tokens.invalidate(serialized);
       if (attempt >= 1) {
         throw new McParkenError('invalid_response', 'The token store holds an unreadable McParken session entry.');
       }
@@ -308,9 +315,12 @@ export class McParkenSession {
 }
 
 /** Store key per API root and account, hashed so neither the username nor anything secret is readable in the store. */
-function storeKey(baseUrl: string, username: string): string {
-  const digest = createHash('sha256').update(`${baseUrl}\n${username}`).digest('hex').slice(0, 32);
-  return `vendorkit:mcparken-session:${digest}`;
+async function storeKey(baseUrl: string, username: string): Promise<string> {
+  const bytes = new Uint8Array(
+    await crypto.subtle.digest('SHA-256', new TextEncoder().encode(`${baseUrl}\n${username}`)),
+  );
+  const hex = Array.from(bytes.subarray(0, 16), (b) => b.toString(16).padStart(2, '0')).join('');
+  return `vendorkit:mcparken-session:${hex}`;
 }
 
 function decodeEntry(serialized: string): CachedSession | undefined {
