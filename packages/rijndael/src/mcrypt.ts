@@ -50,8 +50,9 @@ function run(
   iv: Uint8Array | undefined,
   options: McryptOptions,
 ): Uint8Array {
-  const blockBits = CIPHER_BITS[cipherName];
-  if (typeof cipherName !== 'string' || blockBits === undefined) {
+  const blockBits =
+    typeof cipherName === 'string' && Object.hasOwn(CIPHER_BITS, cipherName) ? CIPHER_BITS[cipherName] : undefined;
+  if (blockBits === undefined) {
     throw new RijndaelError(
       'invalid_block_size',
       "Cipher must be 'rijndael-128', 'rijndael-192' or 'rijndael-256' (mcrypt has no 160/224-bit Rijndael).",
