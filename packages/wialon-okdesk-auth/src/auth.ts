@@ -111,6 +111,7 @@ export function createWialonOkdeskAuth(options: WialonOkdeskAuthOptions): Wialon
     throw new ConfigurationError('replayStore must implement the vendorkit Store interface (setIfAbsent is required).');
   }
   const { directory, apiToken } = resolveDirectory(options.okdesk, options.fetch, timeoutMs);
+  const customDirectory = apiToken === undefined;
   const client = createExchangeClient(options.fetch);
   const ttlMs = lifetimeSeconds * 1000;
 
@@ -133,7 +134,8 @@ export function createWialonOkdeskAuth(options: WialonOkdeskAuthOptions): Wialon
 
     let claimed: boolean;
     try {
-      claimed = await replayStore.setIfAbsent(await replayKey(base.normalized, params.authHash), '1', { ttlMs });
+      const key = await replayKey(base.normalized, params.authHash);
+      claimed = await withDeadline(replayStore.setIfAbsent(key, '1', { ttlMs }), timeoutMs);
     } catch (error) {
       throw new WialonAuthError('upstream_unavailable', `The replay store failed (${errorName(error)}).`, {
         upstream: 'replay_store',
@@ -167,7 +169,11 @@ export function createWialonOkdeskAuth(options: WialonOkdeskAuthOptions): Wialon
   const findContact = async (login: string): Promise<OkdeskContact> => {
     let contact: OkdeskContact | null | undefined;
     try {
-      contact = await directory.findContactByLogin(login);
+      // The built-in client bounds each request itself (a long listing may legitimately take
+      // several timeouts); a custom directory gets one overall deadline.
+      contact = await (customDirectory
+        ? withDeadline(directory.findContactByLogin(login), timeoutMs)
+        : directory.findContactByLogin(login));
     } catch (error) {
       if (isWialonAuthError(error)) throw error;
       throw new WialonAuthError('upstream_unavailable', `The contact directory failed (${errorName(error)}).`, {
@@ -301,6 +307,26 @@ async function replayKey(base: string, authHash: string): Promise<string> {
   const digest = await crypto.subtle.digest('SHA-256', new TextEncoder().encode(`${base}\n${authHash}`));
   const hex = Array.from(new Uint8Array(digest), (byte) => byte.toString(16).padStart(2, '0')).join('');
   return `vendorkit:wialon-okdesk-auth:used-hash:${hex}`;
+}
+
+/** Thrown by {@link withDeadline}; only its name reaches errors and logs. */
+class DeadlineExceeded extends Error {
+  override name = 'DeadlineExceeded';
+}
+
+/** `promise`, or a rejection with DeadlineExceeded after `ms`: code we do not control must not hang a login. */
+async function withDeadline<T>(promise: Promise<T>, ms: number): Promise<T> {
+  let timer: ReturnType<typeof setTimeout> | undefined;
+  try {
+    return await Promise.race([
+      promise,
+      new Promise<never>((_, reject) => {
+        timer = setTimeout(() => reject(new DeadlineExceeded()), ms);
+      }),
+    ]);
+  } finally {
+    clearTimeout(timer);
+  }
 }
 
 function errorName(error: unknown): string {

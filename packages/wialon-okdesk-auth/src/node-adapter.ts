@@ -81,7 +81,22 @@ async function writeResponse(res: ServerResponse, response: Response): Promise<v
   for (;;) {
     const { done, value } = await reader.read();
     if (done) break;
-    res.write(value);
+    // Respect backpressure: wait for 'drain' (or the client going away) when the buffer is full.
+    if (!res.write(value)) {
+      await new Promise<void>((resolve) => {
+        const done = () => {
+          res.off('drain', done);
+          res.off('close', done);
+          resolve();
+        };
+        res.on('drain', done);
+        res.on('close', done);
+      });
+      if (res.destroyed) {
+        await reader.cancel().catch(() => undefined);
+        return;
+      }
+    }
   }
   res.end();
 }

@@ -165,3 +165,42 @@ describe('Okdesk network faults', () => {
     }
   });
 });
+
+describe('redirects and hanging dependencies', () => {
+  it('a redirecting Wialon → upstream_unavailable; the redirect target is never requested', async () => {
+    const paths: string[] = [];
+    behaviour = (req, res) => {
+      paths.push(req.url ?? '');
+      if (req.url?.startsWith('/vouch')) return wialonOk(res);
+      res.writeHead(307, { location: `${base}/vouch` }).end();
+    };
+    const { auth, log } = makeAuth(2000);
+    await expectUpstream(auth.verify({ user: 'Carol', baseUrl: base, authHash: HASH }), log);
+    expect(paths).toEqual(['/wialon/ajax.html?svc=core/use_auth_hash']);
+  });
+
+  it('a custom directory or replay store that never settles → upstream_unavailable within timeoutMs', async () => {
+    behaviour = (req, res) => (req.url?.includes('core/logout') ? res.end('{"error":0}') : wialonOk(res));
+    const hanging = createWialonOkdeskAuth({
+      trustedWialonBaseUrls: [base],
+      okdesk: { findContactByLogin: () => new Promise(() => {}) },
+      timeoutMs: 300,
+      logger: { warn() {}, info() {} },
+    });
+    const started = performance.now();
+    const error = await rejectionOf(hanging.verify({ user: 'Carol', baseUrl: base, authHash: HASH }));
+    expect(isWialonAuthError(error, 'upstream_unavailable')).toBe(true);
+    const never = () => new Promise<never>(() => {});
+    const stuckStore = createWialonOkdeskAuth({
+      trustedWialonBaseUrls: [base],
+      okdesk: { findContactByLogin: async (login) => ({ id: 1, login }) },
+      replayStore: { get: never, set: never, delete: never, setIfAbsent: never },
+      timeoutMs: 300,
+      logger: { warn() {}, info() {} },
+    });
+    const storeError = await rejectionOf(stuckStore.verify({ user: 'Carol', baseUrl: base, authHash: `${HASH}x` }));
+    expect(isWialonAuthError(storeError, 'upstream_unavailable')).toBe(true);
+    expect((storeError as { upstream?: string }).upstream).toBe('replay_store');
+    expect(performance.now() - started).toBeLessThan(2 * 300 + 2000);
+  });
+});
