@@ -2,8 +2,8 @@ import { ConfigurationError, createMemoryStore, parseHttpUrl, type Store } from 
 import { createOfficeRnDTokenProvider, type OfficeRnDTokenProvider } from './auth/token.js';
 import { type AuthResource, createAuthResource } from './resources/auth.js';
 import { type CompaniesResource, createCompaniesResource } from './resources/companies.js';
-import { createMembershipsResource, type MembershipsResource } from './resources/memberships.js';
 import { createMembersResource, type MembersResource, type MemberUpdateMethod } from './resources/members.js';
+import { createMembershipsResource, type MembershipsResource } from './resources/memberships.js';
 import { createPlansResource, type PlansResource } from './resources/plans.js';
 import { createWebhooksResource, type WebhooksResource } from './resources/webhooks.js';
 import { createTransport, type Transport } from './transport.js';
@@ -111,12 +111,18 @@ export class OfficeRnDClient {
     }
     const orgSlug = requireText('orgSlug', options.orgSlug);
     if (!SLUG.test(orgSlug)) {
-      throw new ConfigurationError(`OfficeRnDClient: orgSlug ${JSON.stringify(orgSlug)} is not a valid organisation slug.`);
+      throw new ConfigurationError(
+        `OfficeRnDClient: orgSlug ${JSON.stringify(orgSlug)} is not a valid organisation slug.`,
+      );
     }
     const clientId = requireText('clientId', options.clientId);
     const clientSecret = requireText('clientSecret', options.clientSecret);
     const scopes = options.scopes ?? DEFAULT_SCOPES;
-    if (!Array.isArray(scopes) || scopes.length === 0 || scopes.some((s) => typeof s !== 'string' || !/^\S+$/.test(s))) {
+    if (
+      !Array.isArray(scopes) ||
+      scopes.length === 0 ||
+      scopes.some((s) => typeof s !== 'string' || !/^\S+$/.test(s))
+    ) {
       throw new ConfigurationError('OfficeRnDClient: scopes must be a non-empty array of scope names without spaces.');
     }
     const baseUrl = parseHttpUrl('OfficeRnDClient baseUrl', options.baseUrl ?? DEFAULT_BASE_URL)

@@ -8,8 +8,8 @@ export {
   type OfficeRnDClientStats,
 } from './client.js';
 export {
-  type OfficeRnDErrorCode,
   OfficeRnDError,
+  type OfficeRnDErrorCode,
   type OfficeRnDErrorDetails,
   SyncError,
   type WebhookFailureReason,

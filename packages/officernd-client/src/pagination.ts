@@ -11,10 +11,16 @@ type Scalar = string | number | boolean;
  * (shorthand for `$in`), or operators — `{ $in: ['active', 'pending'] }` is sent as
  * `status[$in]=active,pending`.
  */
-export type FieldFilter<T extends Scalar = string> = T | readonly T[] | { $in?: readonly T[]; $nin?: readonly T[]; $ne?: T };
+export type FieldFilter<T extends Scalar = string> =
+  | T
+  | readonly T[]
+  | { $in?: readonly T[]; $nin?: readonly T[]; $ne?: T };
 
 /** A date filter: a date (equality) or range operators, sent as `modifiedAt[$gte]=<ISO date>`. */
-export type DateFilter = string | Date | { $gt?: string | Date; $gte?: string | Date; $lt?: string | Date; $lte?: string | Date };
+export type DateFilter =
+  | string
+  | Date
+  | { $gt?: string | Date; $gte?: string | Date; $lt?: string | Date; $lte?: string | Date };
 
 /** Query options every v2 list accepts. */
 export interface ListQuery {
@@ -114,7 +120,9 @@ export function serializeQuery(query: object | undefined): URLSearchParams {
     if (value === undefined) continue;
     if (field === '$limit') {
       if (typeof value !== 'number' || !Number.isInteger(value) || value < 1 || value > MAX_PAGE_SIZE) {
-        throw invalid(`$limit must be an integer from 1 to ${MAX_PAGE_SIZE} (OfficeRnD's maximum), got ${String(value)}.`);
+        throw invalid(
+          `$limit must be an integer from 1 to ${MAX_PAGE_SIZE} (OfficeRnD's maximum), got ${String(value)}.`,
+        );
       }
       params.set('$limit', String(value));
     } else if (field === '$select') {
@@ -131,7 +139,9 @@ export function serializeQuery(query: object | undefined): URLSearchParams {
         if (entries.length === 0) throw invalid(`Filter "${field}" has no operator.`);
         for (const [op, operand] of entries) {
           if (!OPERATORS.has(op)) {
-            throw invalid(`Filter "${field}" uses unknown operator ${JSON.stringify(op)}; use one of ${[...OPERATORS].join(', ')}.`);
+            throw invalid(
+              `Filter "${field}" uses unknown operator ${JSON.stringify(op)}; use one of ${[...OPERATORS].join(', ')}.`,
+            );
           }
           if (LIST_OPERATORS.has(op)) {
             if (!Array.isArray(operand)) throw invalid(`Filter "${field}[${op}]" must be an array.`);
@@ -165,7 +175,10 @@ export async function* iteratePages<T, Q extends ListQuery>(
     const next = page.cursorNext;
     if (next === null || next === '' || page.results.length === 0) return;
     if (seen.has(next)) {
-      throw new OfficeRnDError('invalid_response', 'OfficeRnD returned the same cursorNext twice; stopping to avoid an endless loop.');
+      throw new OfficeRnDError(
+        'invalid_response',
+        'OfficeRnD returned the same cursorNext twice; stopping to avoid an endless loop.',
+      );
     }
     seen.add(next);
     const { $cursorPrev: _prev, ...rest } = current;

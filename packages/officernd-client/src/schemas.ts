@@ -115,8 +115,14 @@ export interface Page<T> {
 export function pageSchema<T extends z.ZodType>(item: T) {
   return z.looseObject({
     results: z.array(item),
-    cursorNext: z.string().nullish().transform((v) => v ?? null),
-    cursorPrev: z.string().nullish().transform((v) => v ?? null),
+    cursorNext: z
+      .string()
+      .nullish()
+      .transform((v) => v ?? null),
+    cursorPrev: z
+      .string()
+      .nullish()
+      .transform((v) => v ?? null),
     rangeStart: z.number().nullish(),
     rangeEnd: z.number().nullish(),
   });

@@ -109,7 +109,8 @@ export function createMemberSync(options: MemberSyncOptions): MemberSync {
   }
   const positive = (name: string, value: number | undefined, fallback: number) => {
     const v = value ?? fallback;
-    if (!Number.isFinite(v) || v <= 0) throw new ConfigurationError(`createMemberSync: ${name} must be a positive number.`);
+    if (!Number.isFinite(v) || v <= 0)
+      throw new ConfigurationError(`createMemberSync: ${name} must be a positive number.`);
     return v;
   };
   const concurrency = Math.floor(positive('concurrency', options.concurrency, 4));
@@ -172,7 +173,8 @@ export function createMemberSync(options: MemberSyncOptions): MemberSync {
     }
     const planIds: string[] = [];
     for await (const membership of client.memberships.list({ member: memberId })) {
-      if (membership.calculatedStatus === 'active' && typeof membership.plan === 'string') planIds.push(membership.plan);
+      if (membership.calculatedStatus === 'active' && typeof membership.plan === 'string')
+        planIds.push(membership.plan);
     }
     await target.upsertUser(userOf(member, await tagsFor(planIds)));
     return 'upserted';
@@ -261,7 +263,8 @@ export function createMemberSync(options: MemberSyncOptions): MemberSync {
       if (eventId === '') throw new ConfigurationError('handleEvent needs a verified event (see verifyWebhook).');
       let memberId: string | undefined;
       if (isMemberEvent(event)) memberId = event.data.object._id;
-      else if (isMembershipEvent(event)) memberId = typeof event.data.object.member === 'string' ? event.data.object.member : undefined;
+      else if (isMembershipEvent(event))
+        memberId = typeof event.data.object.member === 'string' ? event.data.object.member : undefined;
       if (memberId === undefined) return { status: 'ignored', eventId };
 
       const key = `officernd:sync:event:${eventId}`;
@@ -289,11 +292,15 @@ export function createMemberSync(options: MemberSyncOptions): MemberSync {
       } catch (error) {
         // Release the claim so the redelivery is applied (if this fails too, the lease expires on its own).
         await store.delete(key).catch(() => undefined);
-        throw new SyncError('sync_failed', `Event ${eventId} (${event.eventType}) for member ${memberId} was not applied.`, {
-          eventId,
-          memberId,
-          cause: error,
-        });
+        throw new SyncError(
+          'sync_failed',
+          `Event ${eventId} (${event.eventType}) for member ${memberId} was not applied.`,
+          {
+            eventId,
+            memberId,
+            cause: error,
+          },
+        );
       }
       await store.set(key, DONE, { ttlMs: processedTtlMs });
       return { status: 'applied', eventId, memberId, action };

@@ -33,7 +33,9 @@ export interface RequestSpec<S extends z.ZodType | undefined> {
 
 /** Sends authenticated requests and turns every failure into an {@link OfficeRnDError}. */
 export interface Transport {
-  request<S extends z.ZodType | undefined>(spec: RequestSpec<S>): Promise<S extends z.ZodType ? z.output<S> : undefined>;
+  request<S extends z.ZodType | undefined>(
+    spec: RequestSpec<S>,
+  ): Promise<S extends z.ZodType ? z.output<S> : undefined>;
 }
 
 /**
@@ -137,7 +139,9 @@ async function toOfficeRnDError(
         status,
         ...(vendorMessage === undefined ? {} : { vendorMessage }),
         ...(vendorError === undefined ? {} : { vendorError }),
-        ...(code === 'rate_limited' && Number.isFinite(retryAfter) && retryAfter > 0 ? { retryAfterSeconds: retryAfter } : {}),
+        ...(code === 'rate_limited' && Number.isFinite(retryAfter) && retryAfter > 0
+          ? { retryAfterSeconds: retryAfter }
+          : {}),
       },
     );
   }

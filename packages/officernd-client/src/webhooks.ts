@@ -126,7 +126,8 @@ function timingSafeEqual(a: Uint8Array, b: Uint8Array): boolean {
 }
 
 function parseHeader(header: string): { timestamp: string; signatures: string[] } {
-  if (header.length > 4096) throw new WebhookVerificationError('malformed_signature', 'officernd-signature header is too long.');
+  if (header.length > 4096)
+    throw new WebhookVerificationError('malformed_signature', 'officernd-signature header is too long.');
   const parts = header.split(',').map((p) => p.trim());
   const first = parts[0] ?? '';
   const match = /^t=(\d{1,12})$/.exec(first);
@@ -141,12 +142,18 @@ function parseHeader(header: string): { timestamp: string; signatures: string[] 
   for (const part of parts.slice(1)) {
     const eq = part.indexOf('=');
     if (eq <= 0 || eq === part.length - 1) {
-      throw new WebhookVerificationError('malformed_signature', 'officernd-signature header has an element that is not name=value.');
+      throw new WebhookVerificationError(
+        'malformed_signature',
+        'officernd-signature header has an element that is not name=value.',
+      );
     }
     signatures.push(part.slice(eq + 1));
   }
   if (signatures.length === 0) {
-    throw new WebhookVerificationError('malformed_signature', 'officernd-signature header has a timestamp but no signature.');
+    throw new WebhookVerificationError(
+      'malformed_signature',
+      'officernd-signature header has a timestamp but no signature.',
+    );
   }
   return { timestamp: match[1]!, signatures };
 }
@@ -230,7 +237,10 @@ export async function verifyWebhook(options: VerifyWebhookOptions): Promise<Offi
   }
   const object = objectSchema.safeParse(event.data.object);
   if (!object.success) {
-    throw new WebhookVerificationError('invalid_payload', `Webhook ${event.eventType} carries a malformed data.object.`);
+    throw new WebhookVerificationError(
+      'invalid_payload',
+      `Webhook ${event.eventType} carries a malformed data.object.`,
+    );
   }
   return { ...event, data: { ...event.data, object: object.data } } as OfficeRnDWebhookEvent;
 }

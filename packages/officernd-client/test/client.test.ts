@@ -80,7 +80,9 @@ describe('resources against the mock', () => {
     expect(recent.map((m) => m._id)).toEqual([data.members[9]!._id]);
     const memberId = data.memberships[0]!.member;
     const memberships = await collect(client.memberships.list({ member: memberId }));
-    expect(memberships.map((m) => m._id)).toEqual(data.memberships.filter((m) => m.member === memberId).map((m) => m._id));
+    expect(memberships.map((m) => m._id)).toEqual(
+      data.memberships.filter((m) => m.member === memberId).map((m) => m._id),
+    );
     const byEmail = await collect(client.members.list({ email: data.members[42]!.email }));
     expect(byEmail.map((m) => m._id)).toEqual([data.members[42]!._id]);
   });
@@ -109,13 +111,23 @@ describe('resources against the mock', () => {
     const { clientFor } = setup();
     const error = await rejection(clientFor().members.get('nope'));
     expect(error).toBeInstanceOf(OfficeRnDError);
-    expect(error).toMatchObject({ code: 'not_found', status: 404, vendorMessage: 'Member not found', vendorError: 'Not Found' });
+    expect(error).toMatchObject({
+      code: 'not_found',
+      status: 404,
+      vendorMessage: 'Member not found',
+      vendorError: 'Not Found',
+    });
   });
 
   it('creates, updates (PUT by default), deletes members and sets portal access', async () => {
     const { mock, clientFor } = setup();
     const client = clientFor();
-    const created = await client.members.create({ name: 'Ada', location: 'loc1', startDate: '2024-01-01', email: 'ada@x.io' });
+    const created = await client.members.create({
+      name: 'Ada',
+      location: 'loc1',
+      startDate: '2024-01-01',
+      email: 'ada@x.io',
+    });
     expect(mock.db.members.get(created._id)).toMatchObject({ name: 'Ada', email: 'ada@x.io' });
     const updated = await client.members.update(created._id, { name: 'Ada L.' });
     expect(updated.name).toBe('Ada L.');
@@ -135,7 +147,9 @@ describe('resources against the mock', () => {
   it('memberUpdateMethod PATCH is used when configured (and PUT then fails on a PATCH server)', async () => {
     const { clientFor, mock } = setup({ memberUpdateMethod: 'PATCH' });
     const [member] = mock.db.members.insert([{ name: 'A', status: 'active' }]);
-    await expect(clientFor({ memberUpdateMethod: 'PATCH' }).members.update(member!._id, { name: 'B' })).resolves.toMatchObject({
+    await expect(
+      clientFor({ memberUpdateMethod: 'PATCH' }).members.update(member!._id, { name: 'B' }),
+    ).resolves.toMatchObject({
       name: 'B',
     });
     await expect(clientFor().members.update(member!._id, { name: 'C' })).rejects.toMatchObject({ code: 'not_found' });
@@ -153,7 +167,10 @@ describe('resources against the mock', () => {
 
   it('signIn returns the profile; a wrong password is unauthorized, never echoed, and spends no token', async () => {
     const { clientFor, mock } = setup({
-      seed: { members: [{ _id: 'm1', name: 'Bea', email: 'bea@x.io', status: 'active' }], users: [{ email: 'bea@x.io', password: 'Hunter2-pass' }] },
+      seed: {
+        members: [{ _id: 'm1', name: 'Bea', email: 'bea@x.io', status: 'active' }],
+        users: [{ email: 'bea@x.io', password: 'Hunter2-pass' }],
+      },
     });
     const client = clientFor();
     await expect(client.auth.signIn({ email: 'bea@x.io', password: 'Hunter2-pass' })).resolves.toMatchObject({
@@ -169,8 +186,13 @@ describe('resources against the mock', () => {
   });
 
   it('signInPath is configurable', async () => {
-    const { clientFor } = setup({ signInPath: 'users/signin', seed: { users: [{ email: 'a@b.c', password: 'pw-123456' }] } });
-    await expect(clientFor({ signInPath: 'users/signin' }).auth.signIn({ email: 'a@b.c', password: 'pw-123456' })).resolves.toMatchObject({
+    const { clientFor } = setup({
+      signInPath: 'users/signin',
+      seed: { users: [{ email: 'a@b.c', password: 'pw-123456' }] },
+    });
+    await expect(
+      clientFor({ signInPath: 'users/signin' }).auth.signIn({ email: 'a@b.c', password: 'pw-123456' }),
+    ).resolves.toMatchObject({
       email: 'a@b.c',
     });
   });

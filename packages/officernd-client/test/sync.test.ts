@@ -113,7 +113,7 @@ describe('fullSync', () => {
     const { clientFor, mock } = setup(120);
     const fake = fakeTarget();
     const victim = mock.db.members.all().find((m) => m.status === 'active')!._id;
-    fake.failIf((op, id) => id === victim);
+    fake.failIf((_op, id) => id === victim);
     const report = await createMemberSync({ client: clientFor(), target: fake.target, tagForPlan }).fullSync();
     expect(report.failed).toHaveLength(1);
     expect(report.failed[0]!.id).toBe(victim);
@@ -162,7 +162,19 @@ describe('handleEvent with real signed deliveries', () => {
     const sync = createMemberSync({ client: ctx.clientFor(), target: fake.target, tagForPlan, store });
     const secret = 'receiver-secret-123';
     ctx.mock.db.webhooks.insert([
-      { url: HOOK_URL, secret, isEnabled: true, eventTypes: ['member.created', 'member.updated', 'member.removed', 'membership.created', 'membership.updated', 'membership.removed'] },
+      {
+        url: HOOK_URL,
+        secret,
+        isEnabled: true,
+        eventTypes: [
+          'member.created',
+          'member.updated',
+          'member.removed',
+          'membership.created',
+          'membership.updated',
+          'membership.removed',
+        ],
+      },
     ]);
     const results: unknown[] = [];
     ctx.server.use(
@@ -187,7 +199,11 @@ describe('handleEvent with real signed deliveries', () => {
     /** Re-sends a delivery as OfficeRnD would (same event id and body, fresh signature). */
     const redeliver = async (d: MockDelivery) => {
       const signature = await signWebhookPayload({ payload: d.body, secret });
-      const response = await fetch(d.url, { method: 'POST', headers: { ...d.headers, 'officernd-signature': signature }, body: d.body });
+      const response = await fetch(d.url, {
+        method: 'POST',
+        headers: { ...d.headers, 'officernd-signature': signature },
+        body: d.body,
+      });
       return response.status;
     };
     return { ...ctx, fake, sync, store, results, redeliver };
@@ -201,10 +217,20 @@ describe('handleEvent with real signed deliveries', () => {
   it('member.created / updated / removed are applied incrementally', async () => {
     const ctx = await withReceiver();
     const plan = ctx.mock.db.plans.all()[0]!;
-    const { record, deliveries } = await ctx.mock.db.members.add({ name: 'New', email: 'new@x.io', status: 'active', location: 'l' });
+    const { record, deliveries } = await ctx.mock.db.members.add({
+      name: 'New',
+      email: 'new@x.io',
+      status: 'active',
+      location: 'l',
+    });
     expect(deliveries.map((d) => d.status)).toEqual([204]);
     expect(ctx.fake.users.get(record._id)).toMatchObject({ name: 'New', tags: [] });
-    await ctx.mock.db.memberships.add({ member: record._id, plan: plan._id, calculatedStatus: 'active', status: 'approved' });
+    await ctx.mock.db.memberships.add({
+      member: record._id,
+      plan: plan._id,
+      calculatedStatus: 'active',
+      status: 'approved',
+    });
     expect(ctx.fake.users.get(record._id)?.tags).toEqual([`tag-${plan.code}`]);
     await ctx.mock.db.members.update(record._id, { status: 'former' });
     expect(ctx.fake.users.has(record._id)).toBe(false);
@@ -220,7 +246,11 @@ describe('handleEvent with real signed deliveries', () => {
     const member = ctx.mock.db.members.all().find((m) => m.status === 'active')!;
     const plan = ctx.mock.db.plans.all()[1]!;
     const before = ctx.mock.stats.requests;
-    const { record } = await ctx.mock.db.memberships.add({ member: member._id, plan: plan._id, calculatedStatus: 'active' });
+    const { record } = await ctx.mock.db.memberships.add({
+      member: member._id,
+      plan: plan._id,
+      calculatedStatus: 'active',
+    });
     expect(ctx.mock.stats.requests - before).toBe(2); // member + memberships?member=…; plan from cache
     expect(ctx.fake.users.get(member._id)?.tags).toContain(`tag-${plan.code}`);
     await ctx.mock.db.memberships.update(record._id, { calculatedStatus: 'expired' });
@@ -299,7 +329,8 @@ describe('handleEvent with real signed deliveries', () => {
       const roll = rand();
       let result: { deliveries: MockDelivery[] };
       if (roll < 0.2) result = await ctx.mock.db.members.add({ name: `R${i}`, status: 'active' });
-      else if (roll < 0.45) result = await ctx.mock.db.members.update(member._id, { status: rand() < 0.6 ? 'active' : 'former' });
+      else if (roll < 0.45)
+        result = await ctx.mock.db.members.update(member._id, { status: rand() < 0.6 ? 'active' : 'former' });
       else if (roll < 0.55) result = await ctx.mock.db.members.remove(member._id);
       else if (roll < 0.85) {
         result = await ctx.mock.db.memberships.add({
@@ -310,7 +341,9 @@ describe('handleEvent with real signed deliveries', () => {
       } else {
         const own = ctx.mock.db.memberships.all().filter((m) => m.member === member._id);
         if (own.length === 0) continue;
-        result = await ctx.mock.db.memberships.update(own[0]!._id, { calculatedStatus: rand() < 0.5 ? 'active' : 'expired' });
+        result = await ctx.mock.db.memberships.update(own[0]!._id, {
+          calculatedStatus: rand() < 0.5 ? 'active' : 'expired',
+        });
       }
       pending.push(...result.deliveries.filter((d) => d.status !== 204));
     }
@@ -325,7 +358,11 @@ describe('handleEvent with real signed deliveries', () => {
     const ctx = setup(0);
     const fake = fakeTarget();
     const sync = createMemberSync({ client: ctx.clientFor(), target: fake.target, tagForPlan });
-    const event = { event: 'e1', eventType: 'invoice.created', data: { object: { _id: 'i1' } } } as OfficeRnDWebhookEvent;
+    const event = {
+      event: 'e1',
+      eventType: 'invoice.created',
+      data: { object: { _id: 'i1' } },
+    } as OfficeRnDWebhookEvent;
     await expect(sync.handleEvent(event)).resolves.toEqual({ status: 'ignored', eventId: 'e1' });
     expect(fake.calls).toEqual([]);
   });
@@ -334,6 +371,8 @@ describe('handleEvent with real signed deliveries', () => {
     expect(() => createMemberSync({ client: {} as never, target: fakeTarget().target, tagForPlan })).toThrow(/client/);
     const ctx = setup(0);
     expect(() => createMemberSync({ client: ctx.clientFor(), target: {} as never, tagForPlan })).toThrow(/upsertUser/);
-    expect(() => createMemberSync({ client: ctx.clientFor(), target: fakeTarget().target, tagForPlan: 'x' as never })).toThrow(/tagForPlan/);
+    expect(() =>
+      createMemberSync({ client: ctx.clientFor(), target: fakeTarget().target, tagForPlan: 'x' as never }),
+    ).toThrow(/tagForPlan/);
   });
 });

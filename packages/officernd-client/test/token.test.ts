@@ -55,7 +55,13 @@ describe('tokens', () => {
   it('shares the token through the store between clients, keyed without the secret', async () => {
     const store = createMemoryStore();
     const keys: string[] = [];
-    const spy = { ...store, set: (k: string, v: string, o?: { ttlMs?: number }) => (keys.push(k), store.set(k, v, o)) };
+    const spy = {
+      ...store,
+      set: (k: string, v: string, o?: { ttlMs?: number }) => {
+        keys.push(k);
+        return store.set(k, v, o);
+      },
+    };
     const { clientFor, mock } = setup();
     await clientFor({ store: spy }).members.page();
     await clientFor({ store: spy }).members.page();
@@ -99,7 +105,12 @@ describe('tokens', () => {
     const outcomes = [];
     for (let i = 0; i < 6; i++) {
       const client = clientFor({ clientSecret: i < 3 ? 'bad-secret-000' : SECRET, tokenFailureCooldownMs: 0 });
-      outcomes.push(await client.getAccessToken().then(() => 'ok', (e) => e));
+      outcomes.push(
+        await client.getAccessToken().then(
+          () => 'ok',
+          (e) => e,
+        ),
+      );
     }
     expect(mock.stats.tokenRequests).toBe(6);
     expect(outcomes.slice(3, 5)).toEqual(['ok', 'ok']);
@@ -143,7 +154,11 @@ describe('tokens', () => {
     server.use(
       http.get('https://app.officernd.com/api/v2/organizations/acme/plans', ({ request }) =>
         HttpResponse.json(
-          { statusCode: 400, message: [`bad ${request.headers.get('authorization')} ${SECRET}`], error: `Bad ${token}` },
+          {
+            statusCode: 400,
+            message: [`bad ${request.headers.get('authorization')} ${SECRET}`],
+            error: `Bad ${token}`,
+          },
           { status: 400 },
         ),
       ),
@@ -161,7 +176,11 @@ describe('tokens', () => {
     server.use(
       http.get('https://app.officernd.com/api/v2/organizations/acme/members', () => {
         hits++;
-        if (hits === 1) return HttpResponse.json({ statusCode: 429, message: 'slow down' }, { status: 429, headers: { 'retry-after': '1' } });
+        if (hits === 1)
+          return HttpResponse.json(
+            { statusCode: 429, message: 'slow down' },
+            { status: 429, headers: { 'retry-after': '1' } },
+          );
         return undefined;
       }),
     );
@@ -176,7 +195,10 @@ describe('tokens', () => {
     const { clientFor, server } = setup();
     server.use(
       http.get('https://app.officernd.com/api/v2/organizations/acme/members', () =>
-        HttpResponse.json({ statusCode: 429, message: 'slow down', error: 'Too Many Requests' }, { status: 429, headers: { 'retry-after': '0' } }),
+        HttpResponse.json(
+          { statusCode: 429, message: 'slow down', error: 'Too Many Requests' },
+          { status: 429, headers: { 'retry-after': '0' } },
+        ),
       ),
     );
     const error = await rejection(clientFor({ retries: 1 }).members.page());
@@ -188,7 +210,12 @@ describe('OfficeRnDClient construction', () => {
   it('default scopes cover what the client does', async () => {
     const { DEFAULT_SCOPES } = await import('@vendorkit/officernd-client');
     expect(DEFAULT_SCOPES).toEqual(
-      expect.arrayContaining(['flex.community.members.read', 'flex.community.memberships.read', 'flex.billing.plans.read', 'flex.user.auth.signin']),
+      expect.arrayContaining([
+        'flex.community.members.read',
+        'flex.community.memberships.read',
+        'flex.billing.plans.read',
+        'flex.user.auth.signin',
+      ]),
     );
     expect(new OfficeRnDClient({ orgSlug: 'x', clientId: 'a', clientSecret: 'b' }).apiBaseUrl).toBe(
       'https://app.officernd.com/api/v2/organizations/x',

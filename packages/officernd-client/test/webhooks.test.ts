@@ -49,47 +49,81 @@ describe('verifyWebhook', () => {
 
   it('reads the digest by position whatever its name, and accepts upper-case hex', async () => {
     for (const name of ['v1', 's', 'sig', 'signature']) {
-      await expect(verifyWebhook({ payload: BODY, signature: `t=${T},${name}=${PHP_DIGEST}`, secret: SECRET, now: at(T) })).resolves.toBeTruthy();
+      await expect(
+        verifyWebhook({ payload: BODY, signature: `t=${T},${name}=${PHP_DIGEST}`, secret: SECRET, now: at(T) }),
+      ).resolves.toBeTruthy();
     }
     await expect(
-      verifyWebhook({ payload: BODY, signature: `t=${T}, signature=${PHP_DIGEST.toUpperCase()}`, secret: SECRET, now: at(T) }),
+      verifyWebhook({
+        payload: BODY,
+        signature: `t=${T}, signature=${PHP_DIGEST.toUpperCase()}`,
+        secret: SECRET,
+        now: at(T),
+      }),
     ).resolves.toBeTruthy();
   });
 
   it('rejects a tampered body, a wrong secret and a truncated digest as signature_mismatch', async () => {
     const header = `t=${T},signature=${PHP_DIGEST}`;
-    expect(await reason(verifyWebhook({ payload: BODY.replace('Zoë', 'Zoe'), signature: header, secret: SECRET, now: at(T) }))).toBe(
+    expect(
+      await reason(
+        verifyWebhook({ payload: BODY.replace('Zoë', 'Zoe'), signature: header, secret: SECRET, now: at(T) }),
+      ),
+    ).toBe('signature_mismatch');
+    expect(await reason(verifyWebhook({ payload: BODY, signature: header, secret: 'whsec_other', now: at(T) }))).toBe(
       'signature_mismatch',
     );
-    expect(await reason(verifyWebhook({ payload: BODY, signature: header, secret: 'whsec_other', now: at(T) }))).toBe('signature_mismatch');
     expect(
-      await reason(verifyWebhook({ payload: BODY, signature: `t=${T},signature=${PHP_DIGEST.slice(0, 62)}`, secret: SECRET, now: at(T) })),
+      await reason(
+        verifyWebhook({
+          payload: BODY,
+          signature: `t=${T},signature=${PHP_DIGEST.slice(0, 62)}`,
+          secret: SECRET,
+          now: at(T),
+        }),
+      ),
     ).toBe('signature_mismatch');
     // The timestamp is signed too: changing it breaks the signature.
-    expect(await reason(verifyWebhook({ payload: BODY, signature: `t=${T + 1},signature=${PHP_DIGEST}`, secret: SECRET, now: at(T) }))).toBe(
-      'signature_mismatch',
-    );
+    expect(
+      await reason(
+        verifyWebhook({ payload: BODY, signature: `t=${T + 1},signature=${PHP_DIGEST}`, secret: SECRET, now: at(T) }),
+      ),
+    ).toBe('signature_mismatch');
   });
 
   it('a re-serialised JSON body fails, and the error tells to pass the raw body', async () => {
     const reserialised = JSON.stringify(JSON.parse(BODY), null, 2);
-    const error = await rejection(verifyWebhook({ payload: reserialised, signature: `t=${T},signature=${PHP_DIGEST}`, secret: SECRET, now: at(T) }));
+    const error = await rejection(
+      verifyWebhook({ payload: reserialised, signature: `t=${T},signature=${PHP_DIGEST}`, secret: SECRET, now: at(T) }),
+    );
     expect(error).toMatchObject({ reason: 'signature_mismatch' });
     expect((error as Error).message).toMatch(/RAW request body/);
     // Passing the parsed object itself is refused with the same hint.
-    const parsed = await rejection(verifyWebhook({ payload: JSON.parse(BODY), signature: `t=${T},signature=${PHP_DIGEST}`, secret: SECRET }));
+    const parsed = await rejection(
+      verifyWebhook({ payload: JSON.parse(BODY), signature: `t=${T},signature=${PHP_DIGEST}`, secret: SECRET }),
+    );
     expect(parsed).toMatchObject({ reason: 'invalid_payload' });
     expect((parsed as Error).message).toMatch(/RAW request body/);
   });
 
   it('enforces the timestamp tolerance in both directions (default 300 s)', async () => {
     const header = `t=${T},signature=${PHP_DIGEST}`;
-    await expect(verifyWebhook({ payload: BODY, signature: header, secret: SECRET, now: at(T + 300) })).resolves.toBeTruthy();
-    await expect(verifyWebhook({ payload: BODY, signature: header, secret: SECRET, now: at(T - 300) })).resolves.toBeTruthy();
-    expect(await reason(verifyWebhook({ payload: BODY, signature: header, secret: SECRET, now: at(T + 301) }))).toBe('timestamp_out_of_tolerance');
-    expect(await reason(verifyWebhook({ payload: BODY, signature: header, secret: SECRET, now: at(T - 301) }))).toBe('timestamp_out_of_tolerance');
+    await expect(
+      verifyWebhook({ payload: BODY, signature: header, secret: SECRET, now: at(T + 300) }),
+    ).resolves.toBeTruthy();
+    await expect(
+      verifyWebhook({ payload: BODY, signature: header, secret: SECRET, now: at(T - 300) }),
+    ).resolves.toBeTruthy();
+    expect(await reason(verifyWebhook({ payload: BODY, signature: header, secret: SECRET, now: at(T + 301) }))).toBe(
+      'timestamp_out_of_tolerance',
+    );
+    expect(await reason(verifyWebhook({ payload: BODY, signature: header, secret: SECRET, now: at(T - 301) }))).toBe(
+      'timestamp_out_of_tolerance',
+    );
     expect(
-      await reason(verifyWebhook({ payload: BODY, signature: header, secret: SECRET, now: at(T + 61), toleranceSeconds: 60 })),
+      await reason(
+        verifyWebhook({ payload: BODY, signature: header, secret: SECRET, now: at(T + 61), toleranceSeconds: 60 }),
+      ),
     ).toBe('timestamp_out_of_tolerance');
   });
 
@@ -108,7 +142,12 @@ describe('verifyWebhook', () => {
   });
 
   it('a signed body that is not an OfficeRnD event is invalid_payload', async () => {
-    for (const payload of ['not json', '[]', '{"event":"e"}', '{"event":"e","eventType":"member.updated","data":{"object":{"name":1}}}']) {
+    for (const payload of [
+      'not json',
+      '[]',
+      '{"event":"e"}',
+      '{"event":"e","eventType":"member.updated","data":{"object":{"name":1}}}',
+    ]) {
       const signature = await signWebhookPayload({ payload, secret: SECRET, timestamp: T });
       expect(await reason(verifyWebhook({ payload, signature, secret: SECRET, now: at(T) }))).toBe('invalid_payload');
     }
@@ -117,9 +156,18 @@ describe('verifyWebhook', () => {
   it('types membership, company and other events', async () => {
     const make = async (eventType: string, object: object) => {
       const payload = JSON.stringify({ event: `e-${eventType}`, eventType, data: { object } });
-      return verifyWebhook({ payload, signature: await signWebhookPayload({ payload, secret: SECRET }), secret: SECRET });
+      return verifyWebhook({
+        payload,
+        signature: await signWebhookPayload({ payload, secret: SECRET }),
+        secret: SECRET,
+      });
     };
-    const membership = await make('membership.updated', { _id: 'ms1', member: 'm1', plan: { _id: 'p1', name: 'Desk' }, calculatedStatus: 'active' });
+    const membership = await make('membership.updated', {
+      _id: 'ms1',
+      member: 'm1',
+      plan: { _id: 'p1', name: 'Desk' },
+      calculatedStatus: 'active',
+    });
     expect(isMembershipEvent(membership)).toBe(true);
     if (isMembershipEvent(membership)) expect(membership.data.object.plan).toBe('p1');
     const company = await make('company.created', { _id: 'c1', name: 'Acme' });
@@ -131,7 +179,9 @@ describe('verifyWebhook', () => {
 
   it('never puts the secret in an error', async () => {
     const secret = 'very-secret-webhook-key';
-    const error = await rejection(verifyWebhook({ payload: BODY, signature: `t=${T},signature=${PHP_DIGEST}`, secret, now: at(T) }));
+    const error = await rejection(
+      verifyWebhook({ payload: BODY, signature: `t=${T},signature=${PHP_DIGEST}`, secret, now: at(T) }),
+    );
     expect(`${JSON.stringify(error)} ${inspect(error, { depth: 10 })}`).not.toContain(secret);
   });
 });

@@ -61,10 +61,14 @@ export function createOfficeRnDTokenProvider(options: TokenProviderOptions): Off
     try {
       json = JSON.parse(text);
     } catch {
-      throw new OfficeRnDError('token_request_failed', 'OfficeRnD token endpoint answered with something other than JSON.', {
-        method: 'POST',
-        url: tokenUrl,
-      });
+      throw new OfficeRnDError(
+        'token_request_failed',
+        'OfficeRnD token endpoint answered with something other than JSON.',
+        {
+          method: 'POST',
+          url: tokenUrl,
+        },
+      );
     }
     const parsed = tokenResponseSchema.safeParse(json);
     if (!parsed.success) {

@@ -78,7 +78,11 @@ export interface MockDb {
    * every enabled webhook subscribed to `eventType`. Used by the write helpers; call it for
    * other event types or to simulate a redelivery (pass the same `eventId`).
    */
-  emit(eventType: string, object: MockRecord, extra?: { previousAttributes?: Record<string, unknown>; eventId?: string }): Promise<MockDelivery[]>;
+  emit(
+    eventType: string,
+    object: MockRecord,
+    extra?: { previousAttributes?: Record<string, unknown>; eventId?: string },
+  ): Promise<MockDelivery[]>;
   /** A new 24-hex id. */
   newId(): string;
 }
@@ -151,7 +155,9 @@ export function createMockDb(options: MockDbOptions): MockDb {
       return { createdAt: stamp, modifiedAt: stamp, ...fields, _id: fields._id ?? newId() } as MockRecord;
     };
     const emit = (type: string, record: MockRecord, previousAttributes?: Record<string, unknown>) =>
-      kind === undefined ? Promise.resolve([]) : db.emit(`${kind}.${type}`, record, previousAttributes ? { previousAttributes } : {});
+      kind === undefined
+        ? Promise.resolve([])
+        : db.emit(`${kind}.${type}`, record, previousAttributes ? { previousAttributes } : {});
     return {
       all: () => [...items.values()],
       get: (id) => items.get(id),

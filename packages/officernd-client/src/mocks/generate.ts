@@ -1,5 +1,3 @@
-import type { MockSeed } from './db.js';
-
 /** Options of {@link generateMockData}. */
 export interface GenerateMockDataOptions {
   /** PRNG seed: the same seed gives the same data. Default 1. */
@@ -35,9 +33,9 @@ export function mockId(prefix: number, n: number): string {
 
 /**
  * Generates `members` members with companies, plans and memberships (0–2 per member,
- * mostly `calculatedStatus: 'active'`) for the mock's `seed` option. Deterministic.
+ * mostly `calculatedStatus: 'active'`) for the mock's `seed` option (a MockSeed). Deterministic.
  */
-export function generateMockData(members: number, options: GenerateMockDataOptions = {}): Required<Omit<MockSeed, 'webhooks' | 'users'>> {
+export function generateMockData(members: number, options: GenerateMockDataOptions = {}) {
   const rand = random(options.seed ?? 1);
   const createdAt = options.createdAt ?? '2024-01-01T00:00:00.000Z';
   const location = mockId(0x10c, 1);
@@ -59,8 +57,32 @@ export function generateMockData(members: number, options: GenerateMockDataOptio
     modifiedAt: createdAt,
   }));
   const activeShare = options.activeShare ?? 0.8;
-  const memberList = [];
-  const memberships = [];
+  const memberList: Array<{
+    _id: string;
+    name: string;
+    email: string;
+    location: string;
+    company: string;
+    status: string;
+    startDate: string;
+    tags: string[];
+    properties: Record<string, unknown>;
+    createdAt: string;
+    modifiedAt: string;
+  }> = [];
+  const memberships: Array<{
+    _id: string;
+    name: string;
+    plan: string;
+    member: string;
+    location: string;
+    status: string;
+    calculatedStatus: string;
+    startDate: string;
+    endDate: string | null;
+    createdAt: string;
+    modifiedAt: string;
+  }> = [];
   let membershipCounter = 0;
   for (let i = 0; i < members; i++) {
     const id = mockId(0x3e3, i + 1);

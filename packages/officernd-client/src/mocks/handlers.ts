@@ -98,9 +98,12 @@ function parseFilters(params: URLSearchParams): Predicate[] | string {
       case '$gte':
       case '$lt':
       case '$lte': {
-        const test = { $gt: (c: number) => c > 0, $gte: (c: number) => c >= 0, $lt: (c: number) => c < 0, $lte: (c: number) => c <= 0 }[
-          op
-        ];
+        const test = {
+          $gt: (c: number) => c > 0,
+          $gte: (c: number) => c >= 0,
+          $lt: (c: number) => c < 0,
+          $lte: (c: number) => c <= 0,
+        }[op];
         predicates.push((r) => values(r).some((v) => test(compare(v, raw))));
         break;
       }
@@ -120,7 +123,10 @@ export function createHandlers(s: HandlerSettings): RequestHandler[] {
     tokenHits.length = 0;
   });
 
-  type Guarded = (ctx: { request: Request; params: Record<string, string | readonly string[] | undefined> }) => Promise<Response> | Response;
+  type Guarded = (ctx: {
+    request: Request;
+    params: Record<string, string | readonly string[] | undefined>;
+  }) => Promise<Response> | Response;
   /** Counts, checks org and bearer token and scope, then runs `handler`. */
   const guard =
     (scope: string, handler: Guarded): Guarded =>
@@ -183,7 +189,9 @@ export function createHandlers(s: HandlerSettings): RequestHandler[] {
       const select = params.get('$select');
       if (select) {
         const fields = new Set(['_id', ...select.split(',')]);
-        results = results.map((r) => Object.fromEntries(Object.entries(r).filter(([k]) => fields.has(k))) as MockRecord);
+        results = results.map(
+          (r) => Object.fromEntries(Object.entries(r).filter(([k]) => fields.has(k))) as MockRecord,
+        );
       }
       const end = start + results.length;
       return HttpResponse.json({
@@ -218,19 +226,39 @@ export function createHandlers(s: HandlerSettings): RequestHandler[] {
       form = new URLSearchParams();
     }
     if (form.get('grant_type') !== 'client_credentials') {
-      return HttpResponse.json({ error: 'unsupported_grant_type', error_description: 'Only client_credentials is supported' }, { status: 400 });
+      return HttpResponse.json(
+        { error: 'unsupported_grant_type', error_description: 'Only client_credentials is supported' },
+        { status: 400 },
+      );
     }
-    const client = s.clients.find((c) => c.clientId === form.get('client_id') && c.clientSecret === form.get('client_secret'));
+    const client = s.clients.find(
+      (c) => c.clientId === form.get('client_id') && c.clientSecret === form.get('client_secret'),
+    );
     if (!client) {
-      return HttpResponse.json({ error: 'invalid_client', error_description: 'Invalid client credentials' }, { status: 401 });
+      return HttpResponse.json(
+        { error: 'invalid_client', error_description: 'Invalid client credentials' },
+        { status: 401 },
+      );
     }
     const requested = (form.get('scope') ?? '').split(' ').filter(Boolean);
     if (client.scopes && requested.some((scope) => !client.scopes!.includes(scope))) {
-      return HttpResponse.json({ error: 'invalid_scope', error_description: 'Requested scope was not granted to this app' }, { status: 400 });
+      return HttpResponse.json(
+        { error: 'invalid_scope', error_description: 'Requested scope was not granted to this app' },
+        { status: 400 },
+      );
     }
     const token = `mock_${crypto.randomUUID().replace(/-/g, '')}`;
-    s.tokens.set(token, { expiresAt: now + s.tokenLifetimeSeconds * 1000, scopes: new Set(requested), clientId: client.clientId });
-    return HttpResponse.json({ access_token: token, token_type: 'Bearer', expires_in: s.tokenLifetimeSeconds, scope: requested.join(' ') });
+    s.tokens.set(token, {
+      expiresAt: now + s.tokenLifetimeSeconds * 1000,
+      scopes: new Set(requested),
+      clientId: client.clientId,
+    });
+    return HttpResponse.json({
+      access_token: token,
+      token_type: 'Bearer',
+      expires_in: s.tokenLifetimeSeconds,
+      scope: requested.join(' '),
+    });
   });
 
   const collections = [
@@ -244,8 +272,20 @@ export function createHandlers(s: HandlerSettings): RequestHandler[] {
   const handlers: RequestHandler[] = [tokenHandler];
   for (const [path, name, collection, scope] of collections) {
     handlers.push(
-      http.get(`${api}/${path}`, guard(scope, listHandler(() => collection.all()))),
-      http.get(`${api}/${path}/:id`, guard(scope, getHandler(name, (id) => collection.get(id)))),
+      http.get(
+        `${api}/${path}`,
+        guard(
+          scope,
+          listHandler(() => collection.all()),
+        ),
+      ),
+      http.get(
+        `${api}/${path}/:id`,
+        guard(
+          scope,
+          getHandler(name, (id) => collection.get(id)),
+        ),
+      ),
     );
   }
 
@@ -257,7 +297,13 @@ export function createHandlers(s: HandlerSettings): RequestHandler[] {
         if (!body) return badRequest(['body must be a JSON object']);
         const missing = ['name', 'location', 'startDate'].filter((f) => typeof body[f] !== 'string' || body[f] === '');
         if (missing.length > 0) return badRequest(missing.map((f) => `${f} should not be empty`));
-        const { record } = await db.members.add({ status: 'active', tags: [], properties: {}, ...body, _id: db.newId() });
+        const { record } = await db.members.add({
+          status: 'active',
+          tags: [],
+          properties: {},
+          ...body,
+          _id: db.newId(),
+        });
         return HttpResponse.json(record, { status: 201 });
       }),
     ),
@@ -303,10 +349,14 @@ export function createHandlers(s: HandlerSettings): RequestHandler[] {
       guard('flex.settings.webhooks.create', async ({ request }) => {
         const body = await readJson(request);
         const errors: string[] = [];
-        if (!body || typeof body.url !== 'string' || !/^https?:\/\//.test(body.url)) errors.push('url must be a URL address');
-        if (!body || !Array.isArray(body.eventTypes) || body.eventTypes.length === 0) errors.push('eventTypes should not be empty');
+        if (!body || typeof body.url !== 'string' || !/^https?:\/\//.test(body.url))
+          errors.push('url must be a URL address');
+        if (!body || !Array.isArray(body.eventTypes) || body.eventTypes.length === 0)
+          errors.push('eventTypes should not be empty');
         if (errors.length > 0) return badRequest(errors);
-        const secret = Array.from(crypto.getRandomValues(new Uint8Array(24)), (b) => b.toString(16).padStart(2, '0')).join('');
+        const secret = Array.from(crypto.getRandomValues(new Uint8Array(24)), (b) =>
+          b.toString(16).padStart(2, '0'),
+        ).join('');
         const [record] = db.webhooks.insert([{ isEnabled: true, description: '', ...body, secret, _id: db.newId() }]);
         return HttpResponse.json(record, { status: 201 });
       }),
@@ -328,7 +378,8 @@ export function createHandlers(s: HandlerSettings): RequestHandler[] {
           return badRequest(['email must be an email', 'password should not be empty']);
         }
         const email = body.email.toLowerCase();
-        if (db.passwords.get(email) !== body.password) return nestError(401, 'Invalid email or password', 'Unauthorized');
+        if (db.passwords.get(email) !== body.password)
+          return nestError(401, 'Invalid email or password', 'Unauthorized');
         const member = db.members.all().find((m) => typeof m.email === 'string' && m.email.toLowerCase() === email);
         return HttpResponse.json({
           _id: member?._id ?? `user-${email}`,

@@ -18,7 +18,10 @@ export function createAuthResource(transport: Transport, signInPath: string): Au
     async signIn(credentials) {
       const { email, password } = credentials ?? ({} as { email?: unknown; password?: unknown });
       if (typeof email !== 'string' || email === '' || typeof password !== 'string' || password === '') {
-        throw new OfficeRnDError('invalid_query', 'auth.signIn needs { email: string, password: string }, both non-empty.');
+        throw new OfficeRnDError(
+          'invalid_query',
+          'auth.signIn needs { email: string, password: string }, both non-empty.',
+        );
       }
       return transport.request({
         method: 'POST',

@@ -47,7 +47,11 @@ export function createReadableResource<S extends z.ZodType, Q extends ListQuery>
     },
     page,
     async get(id) {
-      return (await transport.request({ method: 'GET', path: `${path}/${pathId(path, id)}`, schema: item })) as z.output<S>;
+      return (await transport.request({
+        method: 'GET',
+        path: `${path}/${pathId(path, id)}`,
+        schema: item,
+      })) as z.output<S>;
     },
   };
 }

@@ -73,7 +73,10 @@ export function createMembersResource(transport: Transport, updateMethod: Member
       await transport.request({
         method: 'PUT',
         path: `${path}/${pathId('member', id)}/portal-access`,
-        json: { isPortalAccessEnabled: input.isPortalAccessEnabled, shouldSendInvitation: input.shouldSendInvitation ?? false },
+        json: {
+          isPortalAccessEnabled: input.isPortalAccessEnabled,
+          shouldSendInvitation: input.shouldSendInvitation ?? false,
+        },
         schema: undefined,
       });
     },

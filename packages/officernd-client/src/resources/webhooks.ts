@@ -27,7 +27,10 @@ export function createWebhooksResource(transport: Transport): WebhooksResource {
     ...createReadableResource(transport, 'webhooks', webhookSchema),
     async create(input) {
       if (typeof input?.url !== 'string' || !Array.isArray(input.eventTypes) || input.eventTypes.length === 0) {
-        throw new OfficeRnDError('invalid_query', 'webhooks.create needs { url: string, eventTypes: string[] (not empty) }.');
+        throw new OfficeRnDError(
+          'invalid_query',
+          'webhooks.create needs { url: string, eventTypes: string[] (not empty) }.',
+        );
       }
       return transport.request({ method: 'POST', path: 'webhooks', json: input, schema: webhookSchema });
     },
