@@ -46,6 +46,15 @@ describeWithRedis('createRedisStore', () => {
     expect(store().keyPrefix).toBe('vendorkit:');
   });
 
+  it('uses the database number given in the URL', async () => {
+    const s = store({ url: `${server().url}/3` });
+    await s.set('in-db-3', 'v');
+    const db3 = new Redis(`${server().url}/3`);
+    cleanups.push(() => db3.quit());
+    expect(await db3.get('vendorkit:in-db-3')).toBe('v');
+    expect(await raw().get('vendorkit:in-db-3')).toBeNull();
+  });
+
   it('rounds fractional TTLs up to whole milliseconds and accepts huge ones', async () => {
     const redis = raw();
     const s = store();
