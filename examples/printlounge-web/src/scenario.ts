@@ -49,6 +49,7 @@ export async function runPrintLoungeScenario(
     const landingPage = await landing.text();
     if (!landing.ok) throw new Error(`The shop page answered HTTP ${landing.status}: ${landingPage.slice(0, 300)}`);
     const text = landingPage
+      .replace(/<title>[^<]*<\/title>/i, '')
       .replace(/<[^>]+>/g, ' ')
       .replace(/\s+/g, ' ')
       .trim();

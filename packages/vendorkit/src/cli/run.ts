@@ -64,6 +64,15 @@ function buildProgram(ctx: CliContext, version: string): Command {
   return program;
 }
 
+/** What to do on the command line about some error codes (the package messages speak in API terms). */
+const CLI_HINTS: Record<string, string> = {
+  invalid_key_size:
+    'the passphrase must be 16, 24 or 32 bytes; for a shop on PHP < 5.6 that zero-pads or cuts keys, pass --legacy-key.',
+  '401.1': 'McParken rejected MCPARKEN_APIKEY (keys expire after 90 days): ask McParken for a new one.',
+  '401.2': 'check MCPARKEN_USERNAME and MCPARKEN_PASSWORD.',
+  wialon_auth_untrusted_base_url: "add the link's Wialon server to WIALON_TRUSTED_BASE_URLS if you really trust it.",
+};
+
 function reportFailure(ctx: CliContext, error: unknown): number {
   if (error instanceof CommanderError) {
     // Commander has already printed the message (or the help) through configureOutput.
@@ -77,5 +86,7 @@ function reportFailure(ctx: CliContext, error: unknown): number {
   }
   const { code, message } = describeError(error);
   ctx.err(`error${code ? ` [${code}]` : ''}: ${message}\n`);
+  const hint = code === undefined ? undefined : CLI_HINTS[code];
+  if (hint) ctx.err(`hint: ${hint}\n`);
   return code === 'invalid_configuration' ? EXIT_CODES.usage : EXIT_CODES.failure;
 }
