@@ -13,7 +13,7 @@ import { isMcParkenError, McParkenError } from './errors.js';
 import { type McParkenSessionOptions, type ResolvedOptions, resolveOptions } from './options.js';
 import { parseSessionAnswer } from './session-response.js';
 import { fetchWithDeadline } from './transport.js';
-import { detectVendorError, isExpiredTokenError } from './vendor-error.js';
+import { detectVendorError, isExpiredTokenError, type VendorErrorBody } from './vendor-error.js';
 
 /** Who is logged in and until when: the current token with McParken's user id. */
 export interface McParkenSessionInfo {
@@ -251,25 +251,33 @@ export class McParkenSession {
           ],
           afterResponse: [
             async (request, _options, response) => {
-              const vendorError = await sniffVendorError(response, this.#secrets);
-              if (!isExpiredTokenError(vendorError)) return undefined;
+              const found = await sniffVendorError(response, this.#secrets);
+              if (found === undefined) return undefined;
+              if (!isExpiredTokenError(found)) {
+                // McParken's error fields appear only on errors: a 2xx carrying them is a failure too.
+                // Non-2xx answers are converted in beforeError, after ky's retry decision.
+                if (response.ok) throw this.#vendorFailure(found, response.status, request.url);
+                return undefined;
+              }
               const refused = bearerToken(request.headers.get('authorization'));
               if (refused !== undefined) await this.invalidate(refused);
               const retryRequest = request.clone();
               retryRequest.headers.set('authorization', `Bearer ${await this.getAccessToken()}`);
               const retried = await deadlineFetch(retryRequest);
               const again = await sniffVendorError(retried.clone(), this.#secrets);
-              if (isExpiredTokenError(again)) {
+              if (again !== undefined && (retried.ok || isExpiredTokenError(again))) {
                 void retried.body?.cancel().catch(() => undefined);
                 const renewed = bearerToken(retryRequest.headers.get('authorization'));
-                if (renewed !== undefined) await this.invalidate(renewed);
-                throw McParkenError.fromVendorCode(again!.code, {
-                  status: retried.status,
-                  url: this.#showUrl(request.url),
-                  ...(again!.message === undefined ? {} : { vendorMessage: again!.message }),
-                });
+                if (renewed !== undefined && isExpiredTokenError(again)) await this.invalidate(renewed);
+                throw this.#vendorFailure(again, retried.status, request.url);
               }
               return retried;
+            },
+          ],
+          beforeRetry: [
+            // Backstop for callers whose own `retry` option replaced shouldRetry: never repeat a final typed error.
+            ({ error }) => {
+              if (isMcParkenError(error) && !this.#retryableErrors.has(error)) throw error;
             },
           ],
           beforeError: [
@@ -289,6 +297,14 @@ export class McParkenSession {
     });
   }
 
+  #vendorFailure(found: VendorErrorBody, status: number, url: string): McParkenError {
+    return McParkenError.fromVendorCode(found.code, {
+      status,
+      url: this.#showUrl(url),
+      ...(found.message === undefined ? {} : { vendorMessage: found.message }),
+    });
+  }
+
   /** Turns ky's HTTPError (which holds headers with the apikey and token) into a redacted McParkenError. */
   async #toMcParkenError(error: HTTPError): Promise<McParkenError> {
     const { response, request } = error;
@@ -299,14 +315,8 @@ export class McParkenSession {
     } catch {
       // An unreadable body still leaves the status to report.
     }
-    const vendorError = detectVendorError(bodyText, this.#secrets);
-    if (vendorError) {
-      return McParkenError.fromVendorCode(vendorError.code, {
-        status: response.status,
-        url,
-        ...(vendorError.message === undefined ? {} : { vendorMessage: vendorError.message }),
-      });
-    }
+    const found = detectVendorError(bodyText, this.#secrets);
+    if (found) return this.#vendorFailure(found, response.status, request.url);
     return new McParkenError('http_error', `McParken answered HTTP ${response.status} to ${request.method} ${url}.`, {
       status: response.status,
       url,

@@ -274,3 +274,35 @@ describe('http', () => {
     expect(mock.stats.sessionRequests).toBe(1);
   });
 });
+
+describe('http: vendor error bodies and retry options', () => {
+  it('a 2xx answer carrying a McParken error body (not expiry) throws that code, without renewal', async () => {
+    const { http } = await import('msw');
+    const { mock, session } = mockedSession(server);
+    server.use(
+      http.get('https://mcparken.se/api/parking/zones', () =>
+        Response.json({ errormessage: 'Zone closed', errorcode: 'Z12' }),
+      ),
+    );
+    const error = await caught(session.http.get('parking/zones').json());
+    expect(isMcParkenError(error, 'Z12')).toBe(true);
+    expect((error as { status?: number }).status).toBe(200);
+    expect((error as Error).message).toContain('Zone closed');
+    expect(mock.stats.sessionRequests).toBe(1);
+  });
+
+  it('a caller-supplied numeric retry does not make final typed errors repeat', async () => {
+    const { http, HttpResponse } = await import('msw');
+    const { session } = mockedSession(server);
+    let hits = 0;
+    server.use(
+      http.get('https://mcparken.se/api/parking/gone', () => {
+        hits += 1;
+        return new HttpResponse('gone', { status: 404 });
+      }),
+    );
+    const error = await caught(session.http.get('parking/gone', { retry: 3 }));
+    expect(isMcParkenError(error, 'http_error')).toBe(true);
+    expect(hits).toBe(1);
+  });
+});
