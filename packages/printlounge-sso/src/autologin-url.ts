@@ -51,7 +51,7 @@ export interface AutologinSigner {
   dispose(): void;
 }
 
-function validatedQueryFields(fields: AutologinLinkFields, timing: LinkTimingOptions): Array<[string, QueryValue]> {
+function validatedQueryFields(fields: AutologinLinkFields, timing: LinkTimingOptions): Map<string, QueryValue> {
   if (typeof fields !== 'object' || fields === null || Array.isArray(fields)) {
     throw new PrintLoungeError('invalid_field', 'fields must be an object of autologin fields.', { rule: 'type' });
   }
@@ -59,11 +59,11 @@ function validatedQueryFields(fields: AutologinLinkFields, timing: LinkTimingOpt
   const input: Record<string, unknown> = { ...fields };
   const givenValidTo = input.valid_to !== undefined && input.valid_to !== null;
   if (!givenValidTo) input.valid_to = unixSeconds(timing.now) + validFor;
-  const parsed = validateFields(autologinFieldsSchema, input) as Record<string, QueryValue>;
+  const parsed = validateFields(input, 'reject') as Record<string, QueryValue>;
   // Keep the caller's order (PHP would); valid_to goes last when we added it.
-  const ordered: Array<[string, QueryValue]> = [];
-  for (const name of Object.keys(fields)) if (name !== 'valid_to' || givenValidTo) ordered.push([name, parsed[name]]);
-  if (!givenValidTo) ordered.push(['valid_to', parsed.valid_to]);
+  const ordered = new Map<string, QueryValue>();
+  for (const name of Object.keys(fields)) if (name !== 'valid_to' || givenValidTo) ordered.set(name, parsed[name]);
+  if (!givenValidTo) ordered.set('valid_to', parsed.valid_to);
   return ordered;
 }
 
@@ -168,16 +168,13 @@ export function parseAutologinUrl(
   return checkAutologinFields(raw, now, skew);
 }
 
-// The receiving side keeps fields it does not know (a newer sender may add some).
-const receivedFieldsSchema = autologinFieldsSchema.loose();
-
-/** @internal Validates decoded fields (loose) and the expiry. */
+/** @internal Validates decoded fields (unknown ones kept: a newer sender may add some) and the expiry. */
 export function checkAutologinFields(
   raw: Record<string, string>,
   now: number,
   skew: number,
 ): AutologinFields & Record<string, unknown> {
-  const fields = validateFields(receivedFieldsSchema, raw) as AutologinFields & Record<string, unknown>;
+  const fields = validateFields(raw, 'keep');
   if (fields.valid_to + skew < now) {
     throw new PrintLoungeError(
       'expired',

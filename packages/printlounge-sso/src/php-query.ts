@@ -13,15 +13,25 @@ export type QueryFields =
   | ReadonlyMap<string, QueryValue>
   | ReadonlyArray<readonly [string, QueryValue]>;
 
-const encoder = new TextEncoder();
 const HEX = '0123456789ABCDEF';
-const LONE_SURROGATE = /\p{Cs}/u;
 
-// 1 = byte passes through urlencode unchanged (PHP: A-Z a-z 0-9 . _ -).
+// What urlencode writes for each byte: itself for A-Z a-z 0-9 . _ -, '+' for space, else %XX.
+const ESCAPED: string[] = [];
+for (let b = 0; b < 256; b++) {
+  const ch = String.fromCharCode(b);
+  ESCAPED.push(/[A-Za-z0-9._-]/.test(ch) ? ch : b === 0x20 ? '+' : `%${HEX[b >> 4]}${HEX[b & 15]}`);
+}
 const KEEP = new Uint8Array(128);
-for (let c = 0; c < 128; c++) {
-  const ch = String.fromCharCode(c);
-  if (/[A-Za-z0-9._-]/.test(ch)) KEEP[c] = 1;
+for (let c = 0; c < 128; c++) KEEP[c] = ESCAPED[c]!.length === 1 && c !== 0x20 ? 1 : 0;
+
+function loneSurrogate(): PrintLoungeError {
+  return new PrintLoungeError(
+    'invalid_field',
+    'A field name or value contains an unpaired UTF-16 surrogate: it has no UTF-8 form.',
+    {
+      rule: 'utf8',
+    },
+  );
 }
 
 /**
@@ -30,37 +40,33 @@ for (let c = 0; c < 128; c++) {
  * Throws `invalid_field` for strings with unpaired UTF-16 surrogates (they have no UTF-8 form).
  */
 export function phpUrlencode(text: string): string {
-  let ascii = true;
-  for (let i = 0; i < text.length; i++) {
-    const c = text.charCodeAt(i);
-    if (c >= 128) {
-      ascii = false;
-      break;
-    }
-    if (KEEP[c] !== 1) {
-      ascii = false;
-      break;
-    }
-  }
-  if (ascii) return text;
-  if (LONE_SURROGATE.test(text)) {
-    throw new PrintLoungeError(
-      'invalid_field',
-      'A field name or value contains an unpaired UTF-16 surrogate: it has no UTF-8 form.',
-      {
-        rule: 'utf8',
-      },
-    );
-  }
-  const bytes = encoder.encode(text);
   let out = '';
-  for (let i = 0; i < bytes.length; i++) {
-    const b = bytes[i]!;
-    if (b < 128 && KEEP[b] === 1) out += String.fromCharCode(b);
-    else if (b === 0x20) out += '+';
-    else out += `%${HEX[b >> 4]}${HEX[b & 15]}`;
+  let run = 0; // start of the current stretch of characters that pass through
+  const n = text.length;
+  for (let i = 0; i < n; i++) {
+    const c = text.charCodeAt(i);
+    if (c < 128 && KEEP[c] === 1) continue;
+    if (run < i) out += text.slice(run, i);
+    if (c < 0x80) {
+      out += ESCAPED[c]!;
+    } else if (c < 0x800) {
+      out += ESCAPED[0xc0 | (c >> 6)]! + ESCAPED[0x80 | (c & 63)]!;
+    } else if (c < 0xd800 || c > 0xdfff) {
+      out += ESCAPED[0xe0 | (c >> 12)]! + ESCAPED[0x80 | ((c >> 6) & 63)]! + ESCAPED[0x80 | (c & 63)]!;
+    } else {
+      const low = i + 1 < n ? text.charCodeAt(i + 1) : 0;
+      if (c > 0xdbff || low < 0xdc00 || low > 0xdfff) throw loneSurrogate();
+      const cp = 0x10000 + ((c - 0xd800) << 10) + (low - 0xdc00);
+      out +=
+        ESCAPED[0xf0 | (cp >> 18)]! +
+        ESCAPED[0x80 | ((cp >> 12) & 63)]! +
+        ESCAPED[0x80 | ((cp >> 6) & 63)]! +
+        ESCAPED[0x80 | (cp & 63)]!;
+      i++;
+    }
+    run = i + 1;
   }
-  return out;
+  return run === 0 ? text : run < n ? out + text.slice(run) : out;
 }
 
 /**
