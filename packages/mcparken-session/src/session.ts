@@ -47,7 +47,8 @@ interface CachedSession {
 const RETRY_STATUSES = new Set([408, 429, 500, 502, 503, 504]);
 const URL_SECRET_PARAMS = ['password', 'apikey', 'username', 'access_token', 'token'];
 const MAX_SNIFFED_BODY = 64 * 1024;
-const MAX_RETRY_AFTER_MS = 30_000;
+/** Longest wait between session-call attempts (backoff or Retry-After); a longer Retry-After ends the retries. */
+const MAX_SESSION_RETRY_WAIT_MS = 5_000;
 
 /**
  * A McParken API session: gets an access token with `apikey`, `username` and `password`,
@@ -66,7 +67,8 @@ export class McParkenSession {
    * that sends `Authorization: Bearer <token>` and `apikey`. When an answer carries McParken's
    * expired-token body (`errorcode` 401, any HTTP status), it drops that token, gets a new one
    * (one session call for all requests that hit the expiry together) and repeats the request
-   * once; a second refusal throws `McParkenError` `'401'`. Failures are `McParkenError`s
+   * once; a second refusal throws `McParkenError` `'401'`. Any other McParken error body throws its
+   * code, even in a 2xx answer. Failures are `McParkenError`s
    * (vendor code, `http_error`, `timeout`, `network_error`) with redacted URLs and no `cause`.
    * Limit: ky's own per-call `timeout` option bypasses this; use `timeoutMs` instead.
    */
@@ -96,6 +98,10 @@ export class McParkenSession {
         fetchToken: () => this.#requestToken(),
         // The margin is applied per token in #requestToken (it depends on the token's lifetime).
         refreshMarginMs: 0,
+        // Other processes wait this long for us before presuming the renewal dead: cover every attempt.
+        lockTtlMs:
+          (this.#options.timeoutMs + MAX_SESSION_RETRY_WAIT_MS) * (this.#options.retries + 1) +
+          MAX_SESSION_RETRY_WAIT_MS,
         now: this.#options.now,
       }),
     );
@@ -196,7 +202,7 @@ export class McParkenSession {
       const receivedAt = now();
       if (RETRY_STATUSES.has(response.status) && attempt < retries && !detectVendorError(bodyText)) {
         const wait = retryAfterMs(response.headers.get('retry-after')) ?? backoffMs(attempt);
-        if (wait <= MAX_RETRY_AFTER_MS) {
+        if (wait <= MAX_SESSION_RETRY_WAIT_MS) {
           await sleep(wait);
           continue;
         }
@@ -384,7 +390,7 @@ function kyWillRetry(error: HTTPError, retryCount: number): boolean {
 }
 
 function backoffMs(attempt: number): number {
-  return Math.min(300 * 2 ** attempt, 5_000);
+  return Math.min(300 * 2 ** attempt, MAX_SESSION_RETRY_WAIT_MS);
 }
 
 function retryAfterMs(header: string | null): number | undefined {
