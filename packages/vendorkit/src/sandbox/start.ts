@@ -153,8 +153,21 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
       const index: RequestHandler = http.get(`${origin}/`, () =>
         HttpResponse.json({ sandbox: 'vendorkit', note: 'Fake vendor APIs with fake data.', urls }),
       );
+      // Where the Okdesk mock's one-time login links point: a stand-in for the client portal, so a
+      // browser following the /wialonauth redirect lands somewhere that says who is signed in.
+      const okdeskPortal: RequestHandler = http.get(`${urls.okdesk}/login_link/:token`, ({ request }) => {
+        const link = mocks.okdesk.loginLinks.find((l) => l.url === request.url.split('?')[0]);
+        const contact = link && mocks.okdesk.contacts.find((c) => c.id === link.contactId);
+        if (!contact) return html(404, '<h1>Okdesk</h1><p>This login link is unknown.</p>');
+        const name = [contact.first_name, contact.last_name].filter(Boolean).join(' ');
+        return html(
+          200,
+          `<h1>Okdesk client portal (sandbox)</h1><p class="user">Signed in as <span id="contact">${escapeHtml(String(contact.login))}</span> (${escapeHtml(name)})</p>`,
+        );
+      });
       return [
         index,
+        okdeskPortal,
         ...mocks.printlounge.handlers,
         ...mocks.mcparken.handlers,
         ...mocks.officernd.handlers,
@@ -189,4 +202,18 @@ Use them with the CLI:
   export WIALON_TRUSTED_BASE_URLS=${urls.wialon} OKDESK_URL=${urls.okdesk} OKDESK_API_TOKEN=${c.okdesk.apiToken}
   vendorkit printlounge link --base-url ${urls.printlounge} --user max@example.com
 `;
+}
+
+function html(status: number, body: string): Response {
+  return new HttpResponse(
+    `<!doctype html><html lang="en"><head><meta charset="utf-8"><title>Okdesk</title></head><body>${body}</body></html>`,
+    {
+      status,
+      headers: { 'content-type': 'text/html; charset=utf-8' },
+    },
+  );
+}
+
+function escapeHtml(text: string): string {
+  return text.replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`);
 }
