@@ -356,19 +356,42 @@ function decodeEntry(serialized: string): CachedSession | undefined {
 }
 
 /** Reads McParken's error fields from a small JSON or text answer; undefined for anything else. */
-async function sniffVendorError(response: Response, secrets: string[]): Promise<ReturnType<typeof detectVendorError>> {
+async function sniffVendorError(response: Response, secrets: string[]): Promise<VendorErrorBody | undefined> {
   const type = response.headers.get('content-type') ?? '';
   if (type !== '' && !/json|text/i.test(type)) return undefined;
-  const length = Number(response.headers.get('content-length') ?? 0);
-  if (length > MAX_SNIFFED_BODY) return undefined;
-  let text: string;
+  if (Number(response.headers.get('content-length') ?? 0) > MAX_SNIFFED_BODY) return undefined;
+  const text = await readSmallBody(response, MAX_SNIFFED_BODY);
+  if (text === undefined || !text.includes('error')) return undefined;
+  return detectVendorError(text, secrets);
+}
+
+/** The body as text if it is at most `maxBytes` long; stops reading (and cancels) beyond that, or on a read error. */
+async function readSmallBody(response: Response, maxBytes: number): Promise<string | undefined> {
+  if (response.body === null) return '';
+  const reader = response.body.getReader();
+  const chunks: Uint8Array[] = [];
+  let size = 0;
   try {
-    text = await response.text();
+    for (;;) {
+      const { done, value } = await reader.read();
+      if (done) break;
+      size += value.byteLength;
+      if (size > maxBytes) {
+        void reader.cancel().catch(() => undefined);
+        return undefined;
+      }
+      chunks.push(value);
+    }
   } catch {
     return undefined;
   }
-  if (text.length > MAX_SNIFFED_BODY || !text.includes('error')) return undefined;
-  return detectVendorError(text, secrets);
+  const bytes = new Uint8Array(size);
+  let offset = 0;
+  for (const chunk of chunks) {
+    bytes.set(chunk, offset);
+    offset += chunk.byteLength;
+  }
+  return new TextDecoder().decode(bytes);
 }
 
 function bearerToken(header: string | null): string | undefined {

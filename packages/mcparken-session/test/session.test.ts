@@ -306,3 +306,30 @@ describe('http: vendor error bodies and retry options', () => {
     expect(hits).toBe(1);
   });
 });
+
+describe('http: large answers', () => {
+  it('passes a large streamed answer through intact (the error sniffing stops at 64 KiB)', async () => {
+    const { http } = await import('msw');
+    const { session } = mockedSession(server);
+    const big = Array.from({ length: 5000 }, (_, i) => ({
+      zoneId: i,
+      name: `Zone ${i} error-free`,
+      note: 'x'.repeat(20),
+    }));
+    const text = JSON.stringify(big);
+    expect(text.length).toBeGreaterThan(64 * 1024);
+    server.use(
+      http.get('https://mcparken.se/api/parking/all', () => {
+        const bytes = new TextEncoder().encode(text);
+        const stream = new ReadableStream({
+          start(controller) {
+            for (let i = 0; i < bytes.length; i += 8192) controller.enqueue(bytes.subarray(i, i + 8192));
+            controller.close();
+          },
+        });
+        return new Response(stream, { headers: { 'content-type': 'application/json' } });
+      }),
+    );
+    expect(await session.http.get('parking/all').json()).toEqual(big);
+  });
+});
