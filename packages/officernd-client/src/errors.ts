@@ -39,6 +39,8 @@ export interface OfficeRnDErrorDetails extends VendorkitErrorOptions {
   retryAfterSeconds?: number;
 }
 
+const OFFICERND_BRAND = Symbol.for('vendorkit.officernd.error');
+
 /**
  * Base class of every error thrown by `@vendorkit/officernd-client`. Check it with
  * `isVendorkitError(error, 'not_found')` or `error.code`; `status` is the HTTP status
@@ -62,6 +64,21 @@ export class OfficeRnDError extends VendorkitError {
     if (details.url !== undefined) this.url = details.url;
     if (details.retryAfterSeconds !== undefined) this.retryAfterSeconds = details.retryAfterSeconds;
   }
+
+  /** Brand read by {@link isOfficeRnDError}; survives duplicate package copies. */
+  get [OFFICERND_BRAND](): true {
+    return true;
+  }
+}
+
+/**
+ * True when `value` is an {@link OfficeRnDError} (from any copy of this package), optionally
+ * with the given `code`. Configuration errors are `ConfigurationError`s, not OfficeRnD errors.
+ */
+export function isOfficeRnDError(value: unknown, code?: OfficeRnDErrorCode): value is OfficeRnDError {
+  if (typeof value !== 'object' || value === null) return false;
+  if ((value as { [OFFICERND_BRAND]?: unknown })[OFFICERND_BRAND] !== true) return false;
+  return code === undefined || (value as OfficeRnDError).code === code;
 }
 
 /** Why {@link WebhookVerificationError} rejected a delivery. */

@@ -1,3 +1,4 @@
+export { ConfigurationError, createMemoryStore, isVendorkitError, type Store } from '@vendorkit/core';
 export {
   DEFAULT_BASE_URL,
   DEFAULT_IDENTITY_URL,
@@ -8,6 +9,7 @@ export {
   type OfficeRnDClientStats,
 } from './client.js';
 export {
+  isOfficeRnDError,
   OfficeRnDError,
   type OfficeRnDErrorCode,
   type OfficeRnDErrorDetails,

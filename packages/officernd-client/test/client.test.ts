@@ -266,3 +266,21 @@ describe('resources against the mock', () => {
     }
   });
 });
+
+describe('error guards', () => {
+  it('isOfficeRnDError recognises OfficeRnD errors (and codes) but not other vendorkit errors', async () => {
+    const { isOfficeRnDError, ConfigurationError } = await import('@vendorkit/officernd-client');
+    const error = new OfficeRnDError('not_found', 'x', { status: 404 });
+    expect(isOfficeRnDError(error)).toBe(true);
+    expect(isOfficeRnDError(error, 'not_found')).toBe(true);
+    expect(isOfficeRnDError(error, 'timeout')).toBe(false);
+    expect(isOfficeRnDError(new ConfigurationError('x'))).toBe(false);
+    expect(isOfficeRnDError({ code: 'not_found' })).toBe(false);
+    expect(JSON.parse(JSON.stringify(error))).toEqual({
+      name: 'OfficeRnDError',
+      code: 'not_found',
+      message: 'x',
+      status: 404,
+    });
+  });
+});

@@ -1,0 +1,124 @@
+/**
+ * Full sync of 10,000 OfficeRnD members against the in-memory mock (served through MSW in
+ * this process), compared with the naive integration that asks for each member's
+ * memberships one request at a time. Prints requests, token requests, time and peak heap.
+ *
+ *   pnpm --filter @vendorkit/officernd-client bench   (MEMBERS=2000 to try another size)
+ */
+import { createMemberSync, OfficeRnDClient, type Plan } from '@vendorkit/officernd-client';
+import { createOfficeRnDMock, generateMockData } from '@vendorkit/officernd-client/mocks';
+import { setupServer } from 'msw/node';
+
+const MEMBERS = Number(process.env.MEMBERS ?? 10_000);
+const data = generateMockData(MEMBERS, { seed: 1 });
+const tagForPlan = (plan: Plan) => `tag-${plan.code}`;
+
+interface Row {
+  name: string;
+  requests: number;
+  tokenRequests: number;
+  ms: number;
+  peakHeapMb: number;
+  peakRssMb: number;
+  users: number;
+}
+
+/** Samples memory; called from a timer and from the target, since in-process MSW may starve timers. */
+let sample = () => {};
+
+async function measure(name: string, run: (client: OfficeRnDClient) => Promise<number>): Promise<Row> {
+  const mock = createOfficeRnDMock({ seed: data });
+  const server = setupServer(...mock.handlers);
+  server.listen({ onUnhandledRequest: 'error' });
+  const client = new OfficeRnDClient({
+    orgSlug: mock.credentials.orgSlug,
+    clientId: mock.credentials.clientId,
+    clientSecret: mock.credentials.clientSecret,
+  });
+  // Run with --expose-gc (the bench script does) so the baseline excludes garbage.
+  globalThis.gc?.();
+  const baseHeap = process.memoryUsage().heapUsed;
+  let peakHeap = baseHeap;
+  let peakRss = process.memoryUsage().rss;
+  let samples = 0;
+  sample = () => {
+    samples++;
+    const m = process.memoryUsage();
+    peakHeap = Math.max(peakHeap, m.heapUsed);
+    peakRss = Math.max(peakRss, m.rss);
+  };
+  const sampler = setInterval(() => sample(), 5);
+  const started = performance.now();
+  const users = await run(client);
+  const ms = performance.now() - started;
+  clearInterval(sampler);
+  sample();
+  server.close();
+  if (samples < 10) console.warn(`${name}: only ${samples} memory samples`);
+  return {
+    name,
+    requests: mock.stats.requests,
+    tokenRequests: mock.stats.tokenRequests,
+    ms,
+    peakHeapMb: (peakHeap - baseHeap) / 2 ** 20,
+    peakRssMb: peakRss / 2 ** 20,
+    users,
+  };
+}
+
+const bulk = await measure('createMemberSync().fullSync()', async (client) => {
+  const users = new Map<string, string[]>();
+  const sync = createMemberSync({
+    client,
+    tagForPlan,
+    target: {
+      upsertUser: (u) => {
+        users.set(u.id, u.tags);
+        if (users.size % 500 === 0) sample();
+      },
+      removeUser: (id) => void users.delete(id),
+    },
+  });
+  const report = await sync.fullSync();
+  if (report.failed.length > 0) throw new Error('sync failed');
+  return users.size;
+});
+
+const naive = await measure('naive: memberships?member=<id> per member', async (client) => {
+  const users = new Map<string, string[]>();
+  const plans = new Map<string, Plan>();
+  for await (const member of client.members.list()) {
+    if (member.status !== 'active') continue;
+    const tags: string[] = [];
+    for await (const membership of client.memberships.list({ member: member._id })) {
+      if (membership.calculatedStatus !== 'active' || typeof membership.plan !== 'string') continue;
+      let plan = plans.get(membership.plan);
+      if (!plan) {
+        plan = await client.plans.get(membership.plan);
+        plans.set(plan._id, plan);
+      }
+      tags.push(tagForPlan(plan));
+    }
+    users.set(member._id, [...new Set(tags)]);
+    if (users.size % 500 === 0) sample();
+  }
+  return users.size;
+});
+
+if (bulk.users !== naive.users) throw new Error(`results differ: ${bulk.users} vs ${naive.users}`);
+
+const fmt = (n: number, d = 0) => n.toFixed(d);
+console.log(
+  `\nFull sync of ${MEMBERS} members (${data.memberships.length} memberships, ${data.plans.length} plans) against the OfficeRnD mock, Node ${process.version}\n`,
+);
+console.log('| approach | API requests | token requests | time (ms) | peak heap Δ (MB) | peak RSS (MB) | users |');
+console.log('|---|---:|---:|---:|---:|---:|---:|');
+for (const r of [bulk, naive]) {
+  console.log(
+    `| ${r.name} | ${r.requests} | ${r.tokenRequests} | ${fmt(r.ms)} | ${fmt(r.peakHeapMb, 1)} | ${fmt(r.peakRssMb)} | ${r.users} |`,
+  );
+}
+console.log(
+  `\nratio naive / fullSync: ${fmt(naive.requests / bulk.requests, 1)}× requests, ${fmt(naive.ms / bulk.ms, 1)}× time`,
+);
+if (bulk.tokenRequests !== 1) throw new Error(`expected 1 token request, got ${bulk.tokenRequests}`);
