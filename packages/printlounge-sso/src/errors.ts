@@ -1,4 +1,4 @@
-import { VendorkitError, type VendorkitErrorOptions } from '@vendorkit/core';
+import { isVendorkitError, VendorkitError, type VendorkitErrorOptions } from '@vendorkit/core';
 
 /**
  * Stable codes of {@link PrintLoungeError}:
@@ -60,4 +60,12 @@ export class PrintLoungeError extends VendorkitError {
     if (options.rule !== undefined) this.rule = options.rule;
     if (options.issues !== undefined) this.issues = options.issues;
   }
+}
+
+/**
+ * True when `value` is a {@link PrintLoungeError} (from any copy of this package), optionally with
+ * the given `code`. Prefer it to `instanceof`, which fails across duplicate installs and realms.
+ */
+export function isPrintLoungeError(value: unknown, code?: PrintLoungeErrorCode): value is PrintLoungeError {
+  return isVendorkitError(value, code) && (value as Error).name === 'PrintLoungeError';
 }

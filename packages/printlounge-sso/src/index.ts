@@ -15,6 +15,7 @@ export {
 } from './autologin-url.js';
 export {
   type FieldIssue,
+  isPrintLoungeError,
   PrintLoungeError,
   type PrintLoungeErrorCode,
   type PrintLoungeErrorOptions,
