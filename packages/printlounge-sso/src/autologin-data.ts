@@ -65,12 +65,10 @@ export function uDataToCiphertext(uData: unknown): Uint8Array {
     );
   if (text.length > 1_000_000)
     throw new PrintLoungeError('invalid_u_data', 'u_data is longer than 1,000,000 characters.');
-  if (text.includes('%')) {
-    // The URL-encoded form (%2B, %2F, %3D), e.g. read from a raw query string.
-    text = text.replace(/%([0-9A-Fa-f]{2})/g, (whole, hex: string) => {
-      const c = Number.parseInt(hex, 16);
-      return c === 0x2b || c === 0x2f || c === 0x3d ? String.fromCharCode(c) : whole;
-    });
+  // The URL-encoded form (PHP writes %2B, %2F, %3D; other encoders may escape more), e.g. from a raw
+  // query string — up to three times over, for links that were encoded once too often on the way.
+  for (let level = 0; level < 3 && text.includes('%'); level++) {
+    text = text.replace(/%([0-7][0-9A-Fa-f])/g, (_, hex: string) => String.fromCharCode(Number.parseInt(hex, 16)));
   }
   // A '+' read as a space by one URL-decoding too many.
   text = text.replace(/ /g, '+');

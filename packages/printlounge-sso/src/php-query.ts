@@ -213,6 +213,11 @@ export function fieldEntries(fields: QueryFields): Iterable<readonly [string, Qu
 export function httpBuildQuery(fields: QueryFields): string {
   let out = '';
   for (const [name, value] of fieldEntries(fields)) {
+    if (typeof name !== 'string') {
+      throw new PrintLoungeError('invalid_field', `Field names must be strings, got ${describeType(name)}.`, {
+        rule: 'type',
+      });
+    }
     if (value === null || value === undefined) continue;
     const text = phpScalarToString(name, value);
     if (out !== '') out += '&';

@@ -321,13 +321,25 @@ describe('decodeAutologinData input forms', () => {
       plain.replace(/\+/g, ' '),
       `  ${encoded}\n`,
       encoded.replace(/%2B|%2F|%3D/g, (m) => m.toLowerCase()),
+      encodeURIComponent(encoded), // URL-encoded once too often
+      [...plain].map((c) => `%${c.charCodeAt(0).toString(16).padStart(2, '0')}`).join(''), // every character escaped
     ]) {
       expect(decodeAutologinData(form, passphrase)).toEqual(fields);
     }
   });
 
   it('rejects truncated, empty, non-base64 data and non-strings with invalid_u_data', () => {
-    for (const bad of ['', plain.slice(0, 40), plain.slice(0, -4), `${plain}AAAA`, 'not base64!', '%%%', 42, null]) {
+    for (const bad of [
+      '',
+      plain.slice(0, 40),
+      plain.slice(0, -4),
+      `${plain}AAAA`,
+      'not base64!',
+      '%%%',
+      '%C3%A4',
+      42,
+      null,
+    ]) {
       expect(thrown(() => decodeAutologinData(bad as string, passphrase)).code).toBe('invalid_u_data');
     }
   });
