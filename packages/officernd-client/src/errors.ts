@@ -48,12 +48,12 @@ const OFFICERND_BRAND = Symbol.for('vendorkit.officernd.error');
  */
 export class OfficeRnDError extends VendorkitError {
   declare readonly code: OfficeRnDErrorCode;
-  readonly status?: number;
-  readonly vendorMessage?: string;
-  readonly vendorError?: string;
-  readonly method?: string;
-  readonly url?: string;
-  readonly retryAfterSeconds?: number;
+  declare readonly status?: number;
+  declare readonly vendorMessage?: string;
+  declare readonly vendorError?: string;
+  declare readonly method?: string;
+  declare readonly url?: string;
+  declare readonly retryAfterSeconds?: number;
 
   constructor(code: OfficeRnDErrorCode, message: string, details: OfficeRnDErrorDetails = {}) {
     super(code, message, details.cause === undefined ? {} : { cause: details.cause });
@@ -107,9 +107,9 @@ export class WebhookVerificationError extends OfficeRnDError {
  */
 export class SyncError extends OfficeRnDError {
   /** The OfficeRnD event id (`event`) concerned. */
-  readonly eventId?: string;
+  declare readonly eventId?: string;
   /** The member `_id` concerned, when known. */
-  readonly memberId?: string;
+  declare readonly memberId?: string;
 
   constructor(
     code: 'sync_failed' | 'sync_event_in_progress',

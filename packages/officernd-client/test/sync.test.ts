@@ -313,6 +313,37 @@ describe('handleEvent with real signed deliveries', () => {
     expect(applied).toEqual([member._id]);
   });
 
+  it('a worker that died mid-event (claim never released) does not block the event past leaseMs', async () => {
+    const ctx = setup(3);
+    let t = 1_000_000;
+    const store = createMemoryStore({ now: () => t });
+    const applied: string[] = [];
+    let hang = true;
+    const sync = createMemberSync({
+      client: ctx.clientFor(),
+      tagForPlan,
+      store,
+      leaseMs: 30_000,
+      target: {
+        upsertUser: (u) => (hang ? new Promise<void>(() => {}) : void applied.push(u.id)),
+        removeUser() {},
+      },
+    });
+    const member = ctx.mock.db.members.all().find((m) => m.status === 'active')!;
+    const event = {
+      event: 'evt-crash',
+      eventType: 'member.updated',
+      data: { object: member },
+    } as OfficeRnDWebhookEvent;
+    void sync.handleEvent(event); // this "worker" never finishes
+    await new Promise((r) => setTimeout(r, 50));
+    hang = false;
+    await expect(sync.handleEvent(event)).rejects.toMatchObject({ code: 'sync_event_in_progress' });
+    t += 30_001;
+    await expect(sync.handleEvent(event)).resolves.toMatchObject({ status: 'applied' });
+    expect(applied).toEqual([member._id]);
+  });
+
   it('nothing is lost: random target failures, redeliveries until acknowledged, end state equals OfficeRnD', async () => {
     const ctx = await withReceiver(40);
     let seed = 42;

@@ -13,6 +13,7 @@ export interface AuthResource {
   signIn(credentials: { email: string; password: string }): Promise<UserProfile>;
 }
 
+/** Builds `client.auth` on `transport`; `signInPath` is relative to the organisation. */
 export function createAuthResource(transport: Transport, signInPath: string): AuthResource {
   return {
     async signIn(credentials) {

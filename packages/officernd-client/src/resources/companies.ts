@@ -6,6 +6,7 @@ import { createReadableResource, type ReadableResource } from './base.js';
 /** `client.companies`: read-only access to companies. */
 export type CompaniesResource = ReadableResource<Company, CompanyQuery>;
 
+/** Builds `client.companies` on `transport`. */
 export function createCompaniesResource(transport: Transport): CompaniesResource {
   return createReadableResource(transport, 'companies', companySchema);
 }

@@ -42,6 +42,7 @@ export interface MembersResource extends ReadableResource<Member, MemberQuery> {
   setPortalAccess(id: string, input: PortalAccessInput): Promise<void>;
 }
 
+/** Builds `client.members` on `transport`; `updateMethod` is the verb of `update`. */
 export function createMembersResource(transport: Transport, updateMethod: MemberUpdateMethod): MembersResource {
   const path = 'members';
   const body = (input: unknown, what: string) => {

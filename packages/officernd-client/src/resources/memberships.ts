@@ -6,6 +6,7 @@ import { createReadableResource, type ReadableResource } from './base.js';
 /** `client.memberships`: read-only access to memberships; filter with `{ member: id }`. */
 export type MembershipsResource = ReadableResource<Membership, MembershipQuery>;
 
+/** Builds `client.memberships` on `transport`. */
 export function createMembershipsResource(transport: Transport): MembershipsResource {
   return createReadableResource(transport, 'memberships', membershipSchema);
 }

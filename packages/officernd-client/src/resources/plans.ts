@@ -6,6 +6,7 @@ import { createReadableResource, type ReadableResource } from './base.js';
 /** `client.plans`: read-only access to plans. */
 export type PlansResource = ReadableResource<Plan, PlanQuery>;
 
+/** Builds `client.plans` on `transport`. */
 export function createPlansResource(transport: Transport): PlansResource {
   return createReadableResource(transport, 'plans', planSchema);
 }

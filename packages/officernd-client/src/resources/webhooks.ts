@@ -22,6 +22,7 @@ export interface WebhooksResource extends ReadableResource<Webhook, WebhookQuery
   delete(id: string): Promise<void>;
 }
 
+/** Builds `client.webhooks` on `transport`. */
 export function createWebhooksResource(transport: Transport): WebhooksResource {
   return {
     ...createReadableResource(transport, 'webhooks', webhookSchema),
