@@ -1,8 +1,8 @@
 <?php
 // Times PHP's mcrypt (libmcrypt, C) inside one process so that PHP start-up is not measured.
-// Usage: php mcrypt-bench.php <bulkBytes> <messageBytes> <minSeconds>; prints JSON.
+// Usage: php mcrypt-bench.php <bulkBytes> <messageBytes> <minSeconds> <cpu|wall>; prints JSON.
 error_reporting(E_ALL & ~E_DEPRECATED);
-[$script, $bulkBytes, $messageBytes, $minSeconds] = $argv;
+[$script, $bulkBytes, $messageBytes, $minSeconds, $clock] = $argv + [4 => 'cpu'];
 $bulkBytes = (int) $bulkBytes;
 $messageBytes = (int) $messageBytes;
 $minSeconds = (float) $minSeconds;
@@ -19,15 +19,27 @@ for ($i = 0; $i < 256; $i++) {
 $bulk = str_repeat($bulk, intdiv($bulkBytes, 256));
 $message = substr(str_repeat('customer_user_name=max&valid_to=1700000000&', 10), 0, $messageBytes);
 
+/** Seconds on the chosen clock: CPU time of this process (getrusage) or elapsed time. */
+function now(): float
+{
+    global $clock;
+    if ($clock === 'wall') {
+        return hrtime(true) / 1e9;
+    }
+    $usage = getrusage();
+    return $usage['ru_utime.tv_sec'] + $usage['ru_utime.tv_usec'] / 1e6
+        + $usage['ru_stime.tv_sec'] + $usage['ru_stime.tv_usec'] / 1e6;
+}
+
 function timeIt(callable $fn, float $minSeconds): float
 {
     $fn(); // warm-up
     $runs = 0;
-    $start = hrtime(true);
+    $start = now();
     do {
         $fn();
         $runs++;
-        $elapsed = (hrtime(true) - $start) / 1e9;
+        $elapsed = now() - $start;
     } while ($elapsed < $minSeconds);
     return $runs / $elapsed;
 }

@@ -5,11 +5,14 @@ import { RIJNDAEL_WASM_BASE64, WASM_LAYOUT } from './wasm/rijndael-wasm-bytes.js
 
 type BlockLoop = (start: number, end: number) => void;
 
-/** One instantiated core: a single shared memory whose key slots hold one cipher's keys at a time. */
+/** One instantiated core (one per block width); its key slots hold one cipher's keys at a time. */
 interface Core {
   readonly bytes: Uint8Array;
   readonly words: Int32Array;
-  readonly loops: Map<number, { ecbEnc: BlockLoop; ecbDec: BlockLoop; cbcEnc: BlockLoop; cbcDec: BlockLoop }>;
+  readonly ecbEnc: BlockLoop;
+  readonly ecbDec: BlockLoop;
+  readonly cbcEnc: BlockLoop;
+  readonly cbcDec: BlockLoop;
   /** Engine whose keys are in memory now, and whether its decryption keys are there too. */
   owner: WasmBlockEngine | undefined;
   ownerHasDecryptKeys: boolean;
@@ -18,10 +21,10 @@ interface Core {
 const BUFFER = WASM_LAYOUT.buffer;
 const BUFFER_BYTES = WASM_LAYOUT.pages * 65536 - BUFFER;
 
-let core: Core | undefined;
-let module: WebAssembly.Module | undefined;
+const cores = new Map<number, Core>();
+const modules = new Map<number, WebAssembly.Module>();
+const pending = new Set<number>();
 let unavailable = false;
-let compiling = false;
 
 function decodeBase64(text: string): Uint8Array<ArrayBuffer> {
   const binary = atob(text);
@@ -30,40 +33,45 @@ function decodeBase64(text: string): Uint8Array<ArrayBuffer> {
   return out;
 }
 
-function compileModule(): WebAssembly.Module | undefined {
-  if (module || unavailable) return module;
+function compileModule(nb: number): WebAssembly.Module | undefined {
+  const ready = modules.get(nb);
+  if (ready || unavailable || pending.has(nb)) return ready;
   const littleEndian = new Uint8Array(new Uint32Array([1]).buffer)[0] === 1;
   if (typeof WebAssembly !== 'object' || typeof atob !== 'function' || !littleEndian) {
     unavailable = true;
     return undefined;
   }
-  const bytes = decodeBase64(RIJNDAEL_WASM_BASE64);
+  const bytes = decodeBase64(RIJNDAEL_WASM_BASE64[nb]!);
   try {
-    module = new WebAssembly.Module(bytes);
+    const compiled = new WebAssembly.Module(bytes);
+    modules.set(nb, compiled);
+    return compiled;
   } catch {
-    // Browsers may refuse synchronous compilation of a module this size on the main thread
-    // (Chrome allows 4 KiB) or forbid it by CSP. Compile in the background for later ciphers;
-    // this one uses the JS engine.
-    if (!compiling && typeof WebAssembly.compile === 'function') {
-      compiling = true;
-      WebAssembly.compile(bytes).then(
-        (compiled) => {
-          module = compiled;
-        },
-        () => {
-          unavailable = true;
-        },
-      );
-    } else if (!compiling) {
+    // Each module is under the 4 KiB that Chrome compiles synchronously on a main thread, but
+    // an embedder may still refuse (e.g. a CSP without 'wasm-unsafe-eval' refuses both ways).
+    // Try once in the background for later ciphers; this one uses the JS engine.
+    if (typeof WebAssembly.compile !== 'function') {
       unavailable = true;
+      return undefined;
     }
+    pending.add(nb);
+    WebAssembly.compile(bytes).then(
+      (compiled) => {
+        modules.set(nb, compiled);
+        pending.delete(nb);
+      },
+      () => {
+        unavailable = true;
+      },
+    );
+    return undefined;
   }
-  return module;
 }
 
-function getCore(): Core | undefined {
-  if (core) return core;
-  const compiled = compileModule();
+function getCore(nb: number): Core | undefined {
+  const existing = cores.get(nb);
+  if (existing) return existing;
+  const compiled = compileModule(nb);
   if (!compiled) return undefined;
   let instance: WebAssembly.Instance;
   try {
@@ -75,23 +83,23 @@ function getCore(): Core | undefined {
   const exports = instance.exports as Record<string, unknown>;
   const memory = exports.memory as WebAssembly.Memory;
   const words = new Int32Array(memory.buffer);
-  const tables = [TE0, TE1, TE2, TE3, TD0, TD1, TD2, TD3];
-  tables.forEach((table, i) => {
+  [TE0, TE1, TE2, TE3, TD0, TD1, TD2, TD3].forEach((table, i) => {
     words.set(table, (WASM_LAYOUT.te >> 2) + 256 * i);
   });
   const bytes = new Uint8Array(memory.buffer);
   bytes.set(SBOX, WASM_LAYOUT.sbox);
   bytes.set(INV_SBOX, WASM_LAYOUT.invSbox);
-  const loops: Core['loops'] = new Map();
-  for (let nb = 4; nb <= 8; nb++) {
-    loops.set(nb, {
-      ecbEnc: exports[`ecbEncrypt${nb}`] as BlockLoop,
-      ecbDec: exports[`ecbDecrypt${nb}`] as BlockLoop,
-      cbcEnc: exports[`cbcEncrypt${nb}`] as BlockLoop,
-      cbcDec: exports[`cbcDecrypt${nb}`] as BlockLoop,
-    });
-  }
-  core = { bytes, words, loops, owner: undefined, ownerHasDecryptKeys: false };
+  const core: Core = {
+    bytes,
+    words,
+    ecbEnc: exports.ecbEncrypt as BlockLoop,
+    ecbDec: exports.ecbDecrypt as BlockLoop,
+    cbcEnc: exports.cbcEncrypt as BlockLoop,
+    cbcDec: exports.cbcDecrypt as BlockLoop,
+    owner: undefined,
+    ownerHasDecryptKeys: false,
+  };
+  cores.set(nb, core);
   return core;
 }
 
@@ -106,14 +114,12 @@ export class WasmBlockEngine implements BlockEngine {
   readonly #schedule: KeySchedule;
   readonly #size: number;
   readonly #chunk: number;
-  readonly #loops: { ecbEnc: BlockLoop; ecbDec: BlockLoop; cbcEnc: BlockLoop; cbcDec: BlockLoop };
 
   constructor(schedule: KeySchedule, wasmCore: Core) {
     this.#core = wasmCore;
     this.#schedule = schedule;
     this.#size = schedule.nb << 2;
     this.#chunk = Math.floor(BUFFER_BYTES / this.#size) * this.#size;
-    this.#loops = wasmCore.loops.get(schedule.nb)!;
   }
 
   #load(decrypting: boolean): void {
@@ -139,12 +145,12 @@ export class WasmBlockEngine implements BlockEngine {
 
   encryptBlock(src: Uint8Array, srcOff: number, dst: Uint8Array, dstOff: number): void {
     this.#load(false);
-    this.#single(src, srcOff, dst, dstOff, this.#loops.ecbEnc);
+    this.#single(src, srcOff, dst, dstOff, this.#core.ecbEnc);
   }
 
   decryptBlock(src: Uint8Array, srcOff: number, dst: Uint8Array, dstOff: number): void {
     this.#load(true);
-    this.#single(src, srcOff, dst, dstOff, this.#loops.ecbDec);
+    this.#single(src, srcOff, dst, dstOff, this.#core.ecbDec);
   }
 
   #bulk(src: Uint8Array, dst: Uint8Array, length: number, loop: BlockLoop): void {
@@ -154,20 +160,20 @@ export class WasmBlockEngine implements BlockEngine {
       mem.set(src.subarray(offset, offset + n), BUFFER);
       loop(BUFFER, BUFFER + n);
       dst.set(mem.subarray(BUFFER, BUFFER + n), offset);
-      mem.fill(0, BUFFER, BUFFER + n);
     }
+    mem.fill(0, BUFFER, BUFFER + Math.min(this.#chunk, length));
   }
 
   encryptEcb(src: Uint8Array, dst: Uint8Array, length: number): void {
     if (length === 0) return;
     this.#load(false);
-    this.#bulk(src, dst, length, this.#loops.ecbEnc);
+    this.#bulk(src, dst, length, this.#core.ecbEnc);
   }
 
   decryptEcb(src: Uint8Array, dst: Uint8Array, length: number): void {
     if (length === 0) return;
     this.#load(true);
-    this.#bulk(src, dst, length, this.#loops.ecbDec);
+    this.#bulk(src, dst, length, this.#core.ecbDec);
   }
 
   #cbc(src: Uint8Array, dst: Uint8Array, length: number, iv: Uint8Array, loop: BlockLoop, decrypting: boolean): void {
@@ -182,11 +188,11 @@ export class WasmBlockEngine implements BlockEngine {
   }
 
   encryptCbc(src: Uint8Array, dst: Uint8Array, length: number, iv: Uint8Array): void {
-    this.#cbc(src, dst, length, iv, this.#loops.cbcEnc, false);
+    this.#cbc(src, dst, length, iv, this.#core.cbcEnc, false);
   }
 
   decryptCbc(src: Uint8Array, dst: Uint8Array, length: number, iv: Uint8Array): void {
-    this.#cbc(src, dst, length, iv, this.#loops.cbcDec, true);
+    this.#cbc(src, dst, length, iv, this.#core.cbcDec, true);
   }
 
   wipe(): void {
@@ -203,6 +209,6 @@ export class WasmBlockEngine implements BlockEngine {
 
 /** The WebAssembly engine for `schedule`, or `undefined` where WebAssembly cannot run (yet). */
 export function createWasmEngine(schedule: KeySchedule): BlockEngine | undefined {
-  const wasmCore = getCore();
+  const wasmCore = getCore(schedule.nb);
   return wasmCore ? new WasmBlockEngine(schedule, wasmCore) : undefined;
 }
