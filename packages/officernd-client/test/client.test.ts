@@ -87,6 +87,39 @@ describe('resources against the mock', () => {
     expect(byEmail.map((m) => m._id)).toEqual([data.members[42]!._id]);
   });
 
+  it('every read resource lists all its items and gets one by id', async () => {
+    const data = generateMockData(80, { seed: 4, companies: 60 });
+    const webhooks = [
+      { _id: 'w1', url: 'https://example.com/h', eventTypes: ['member.created'], secret: 's', isEnabled: true },
+    ];
+    const { clientFor } = setup({ seed: { ...data, webhooks } });
+    const client = clientFor();
+    const cases = [
+      [client.members, data.members],
+      [client.companies, data.companies],
+      [client.plans, data.plans],
+      [client.memberships, data.memberships],
+      [client.webhooks, webhooks],
+    ] as const;
+    for (const [resource, expected] of cases) {
+      const listed = await collect((resource as typeof client.members).list());
+      expect(listed.map((r) => r._id)).toEqual(expected.map((r) => r._id));
+      const last = expected.at(-1)!;
+      await expect((resource as typeof client.members).get(last._id)).resolves.toMatchObject(last);
+    }
+  });
+
+  it('$select returns only the selected fields (and _id)', async () => {
+    const data = generateMockData(5, { seed: 4 });
+    const { clientFor } = setup({ seed: data });
+    const page = await clientFor().members.page({ $select: ['name', 'email'] });
+    expect(page.results[0]).toEqual({
+      _id: data.members[0]!._id,
+      name: data.members[0]!.name,
+      email: data.members[0]!.email,
+    });
+  });
+
   it('page() returns one page and its cursors; cursorNext continues', async () => {
     const data = generateMockData(60, { seed: 2 });
     const { clientFor } = setup({ seed: data });

@@ -119,6 +119,13 @@ describe('tokens', () => {
     expect((limited as Error).message).toMatch(/5 requests per minute/);
   });
 
+  it('short-lived tokens are reused, not refetched on every call', async () => {
+    const { clientFor, mock } = setup({ tokenLifetimeSeconds: 20 });
+    const client = clientFor();
+    for (let i = 0; i < 5; i++) await client.members.page();
+    expect(mock.stats.tokenRequests).toBe(1);
+  });
+
   it('a 401 on a data call renews the token once and retries once', async () => {
     const { clientFor, mock } = setup({ seed: generateMockData(3) });
     const client = clientFor();
