@@ -4,7 +4,7 @@ import { PrintLoungeError } from './errors.js';
 import { type AutologinFields, type AutologinFieldsInput, autologinFieldsSchema, validateFields } from './fields.js';
 import { type NowOption, nonNegativeSeconds, positiveSeconds, unixSeconds } from './options.js';
 import { type KeyHandling, passphraseCipher } from './passphrase.js';
-import type { QueryValue } from './php-query.js';
+import type { QueryFields, QueryValue } from './php-query.js';
 import { autologinEndpoint, type ShopLocation } from './shop-url.js';
 
 /** Fields for a new link: like {@link AutologinFieldsInput}, but `valid_to` may be left to `validFor`. */
@@ -46,7 +46,7 @@ export interface AutologinSigner {
   /** A validated autologin link, like {@link createAutologinUrl}. */
   createUrl(fields: AutologinLinkFields, options?: LinkTimingOptions): string;
   /** Just the `u_data` value for raw (unvalidated) fields, like `encodeAutologinData`. */
-  encode(fields: Parameters<typeof encodeWithCipher>[1]): string;
+  encode(fields: QueryFields): string;
   /** Zeroes the expanded key; later calls throw. */
   dispose(): void;
 }
