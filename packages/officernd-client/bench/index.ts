@@ -1,12 +1,16 @@
 /**
  * Full sync of 10,000 OfficeRnD members against the in-memory mock (served through MSW in
- * this process), compared with the naive integration that asks for each member's
- * memberships one request at a time. Prints requests, token requests, time and peak heap.
+ * this process, and on a real loopback HTTP server), compared with the naive integration
+ * that asks for each member's memberships one request at a time. Prints requests, token requests, time and peak heap.
  *
  *   pnpm --filter @vendorkit/officernd-client bench   (MEMBERS=2000 to try another size)
  */
+
+import { createServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
 import { createMemberSync, OfficeRnDClient, type Plan } from '@vendorkit/officernd-client';
 import { createOfficeRnDMock, generateMockData } from '@vendorkit/officernd-client/mocks';
+import { getResponse } from 'msw';
 import { setupServer } from 'msw/node';
 
 const MEMBERS = Number(process.env.MEMBERS ?? 10_000);
@@ -26,14 +30,48 @@ interface Row {
 /** Samples memory; called from a timer and from the target, since in-process MSW may starve timers. */
 let sample = () => {};
 
-async function measure(name: string, run: (client: OfficeRnDClient) => Promise<number>): Promise<Row> {
-  const mock = createOfficeRnDMock({ seed: data });
-  const server = setupServer(...mock.handlers);
-  server.listen({ onUnhandledRequest: 'error' });
+/** Serves the mock in-process through MSW, or on a real loopback HTTP server (as the vendorkit sandbox does). */
+async function serveMock(transport: 'msw' | 'http') {
+  if (transport === 'msw') {
+    const mock = createOfficeRnDMock({ seed: data });
+    const server = setupServer(...mock.handlers);
+    server.listen({ onUnhandledRequest: 'error' });
+    return { mock, baseUrl: undefined, close: async () => server.close() };
+  }
+  let handlers: ReturnType<typeof createOfficeRnDMock>['handlers'] = [];
+  const server = createServer(async (req, res) => {
+    const chunks: Buffer[] = [];
+    for await (const chunk of req) chunks.push(chunk as Buffer);
+    const headers = new Headers();
+    for (const [k, v] of Object.entries(req.headers)) if (typeof v === 'string') headers.set(k, v);
+    const body = Buffer.concat(chunks);
+    const request = new Request(`http://${req.headers.host}${req.url}`, {
+      method: req.method ?? 'GET',
+      headers,
+      ...(body.length > 0 ? { body } : {}),
+    });
+    const response = (await getResponse(handlers, request)) ?? new Response(null, { status: 404 });
+    res.writeHead(response.status, Object.fromEntries(response.headers));
+    res.end(Buffer.from(await response.arrayBuffer()));
+  });
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const baseUrl = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+  const mock = createOfficeRnDMock({ seed: data, baseUrl, identityUrl: baseUrl });
+  handlers = mock.handlers;
+  return { mock, baseUrl, close: () => new Promise<void>((resolve) => server.close(() => resolve())) };
+}
+
+async function measure(
+  name: string,
+  transport: 'msw' | 'http',
+  run: (client: OfficeRnDClient) => Promise<number>,
+): Promise<Row> {
+  const { mock, baseUrl, close } = await serveMock(transport);
   const client = new OfficeRnDClient({
     orgSlug: mock.credentials.orgSlug,
     clientId: mock.credentials.clientId,
     clientSecret: mock.credentials.clientSecret,
+    ...(baseUrl ? { baseUrl, identityUrl: baseUrl } : {}),
   });
   // Run with --expose-gc (the bench script does) so the baseline excludes garbage.
   globalThis.gc?.();
@@ -53,7 +91,7 @@ async function measure(name: string, run: (client: OfficeRnDClient) => Promise<n
   const ms = performance.now() - started;
   clearInterval(sampler);
   sample();
-  server.close();
+  await close();
   if (samples < 10) console.warn(`${name}: only ${samples} memory samples`);
   return {
     name,
@@ -66,7 +104,7 @@ async function measure(name: string, run: (client: OfficeRnDClient) => Promise<n
   };
 }
 
-const bulk = await measure('createMemberSync().fullSync()', async (client) => {
+const fullSync = async (client: OfficeRnDClient) => {
   const users = new Map<string, string[]>();
   const sync = createMemberSync({
     client,
@@ -82,9 +120,11 @@ const bulk = await measure('createMemberSync().fullSync()', async (client) => {
   const report = await sync.fullSync();
   if (report.failed.length > 0) throw new Error('sync failed');
   return users.size;
-});
+};
+const bulk = await measure('fullSync(), MSW in process', 'msw', fullSync);
+const bulkHttp = await measure('fullSync(), loopback HTTP', 'http', fullSync);
 
-const naive = await measure('naive: memberships?member=<id> per member', async (client) => {
+const naive = await measure('naive: memberships?member=<id> per member, MSW', 'msw', async (client) => {
   const users = new Map<string, string[]>();
   const plans = new Map<string, Plan>();
   for await (const member of client.members.list()) {
@@ -105,7 +145,8 @@ const naive = await measure('naive: memberships?member=<id> per member', async (
   return users.size;
 });
 
-if (bulk.users !== naive.users) throw new Error(`results differ: ${bulk.users} vs ${naive.users}`);
+if (bulk.users !== naive.users || bulkHttp.users !== bulk.users)
+  throw new Error('the approaches disagree on the users');
 
 const fmt = (n: number, d = 0) => n.toFixed(d);
 console.log(
@@ -113,7 +154,7 @@ console.log(
 );
 console.log('| approach | API requests | token requests | time (ms) | peak heap Δ (MB) | peak RSS (MB) | users |');
 console.log('|---|---:|---:|---:|---:|---:|---:|');
-for (const r of [bulk, naive]) {
+for (const r of [bulk, bulkHttp, naive]) {
   console.log(
     `| ${r.name} | ${r.requests} | ${r.tokenRequests} | ${fmt(r.ms)} | ${fmt(r.peakHeapMb, 1)} | ${fmt(r.peakRssMb)} | ${r.users} |`,
   );
@@ -121,4 +162,6 @@ for (const r of [bulk, naive]) {
 console.log(
   `\nratio naive / fullSync: ${fmt(naive.requests / bulk.requests, 1)}× requests, ${fmt(naive.ms / bulk.ms, 1)}× time`,
 );
-if (bulk.tokenRequests !== 1) throw new Error(`expected 1 token request, got ${bulk.tokenRequests}`);
+for (const r of [bulk, bulkHttp]) {
+  if (r.tokenRequests !== 1) throw new Error(`expected 1 token request, got ${r.tokenRequests}`);
+}
