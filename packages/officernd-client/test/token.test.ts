@@ -229,3 +229,18 @@ describe('OfficeRnDClient construction', () => {
     );
   });
 });
+
+describe('a fetch that fails with the secret in its message', () => {
+  it('does not leak it through token_request_failed', async () => {
+    let sent = '';
+    const fetchImpl: typeof fetch = async (input, init) => {
+      sent = input instanceof Request ? await input.text() : String(init?.body);
+      throw new TypeError(`cannot send ${sent}`);
+    };
+    const client = new OfficeRnDClient({ orgSlug: 'acme', clientId: 'id', clientSecret: SECRET, fetch: fetchImpl });
+    const error = await rejection(client.getAccessToken());
+    expect(sent).toContain(SECRET); // the failure really carried the secret
+    expect(isVendorkitError(error, 'token_request_failed')).toBe(true);
+    expect(everything(error)).not.toContain(SECRET);
+  });
+});

@@ -125,7 +125,11 @@ async function tokenError(error: unknown, url: string, secrets: string[], cooldo
       { ...base, status, ...(vendorMessage ? { vendorMessage } : {}), ...(vendorError ? { vendorError } : {}) },
     );
   }
-  return new OfficeRnDError('token_request_failed', `OfficeRnD token request failed: ${networkReason(error)}.`, base);
+  return new OfficeRnDError(
+    'token_request_failed',
+    `OfficeRnD token request failed: ${redactSecrets(networkReason(error), secrets)}.`,
+    base,
+  );
 }
 
 /** A short, secret-free description of a network failure (`fetch failed (ECONNRESET)`). */
