@@ -155,17 +155,46 @@ export function parseAutologinUrl(
   if (typeof options !== 'object' || options === null) {
     throw new PrintLoungeError('invalid_key_size', 'parseAutologinUrl needs options with the passphrase.');
   }
-  const skew = nonNegativeSeconds(options.clockSkewSeconds ?? 30, 'clockSkewSeconds');
-  const now = unixSeconds(options.now);
-  const ciphertext = uDataToCiphertext(rawUData(url));
-  const cipher = passphraseCipher(options.passphrase, options.keyHandling);
-  let raw: Record<string, string>;
+  const receiver = createAutologinReceiver(options);
   try {
-    raw = decodeWithCipher(cipher, ciphertext);
+    return receiver.parse(url, options);
   } finally {
-    cipher.wipe();
+    receiver.dispose();
   }
-  return checkAutologinFields(raw, now, skew);
+}
+
+/** Options of {@link createAutologinReceiver}. */
+export type AutologinReceiverOptions = Omit<ParseAutologinUrlOptions, 'now'>;
+
+/** A receiver bound to one passphrase; the key is expanded once. */
+export interface AutologinReceiver {
+  /** Like {@link parseAutologinUrl}: decode, validate, reject expired. */
+  parse(url: string | URL, options?: { now?: NowOption }): AutologinFields & Record<string, unknown>;
+  /** Like `decodeAutologinData`: what PHP's `parse_str` sees, no field rules. */
+  decode(uData: string): Record<string, string>;
+  /** Zeroes the expanded key; later calls throw. */
+  dispose(): void;
+}
+
+/**
+ * The receiving side for many links (a shop, a test double, a gateway): expands the key once, then
+ * parses links ({@link AutologinReceiver.parse}) or bare `u_data` values ({@link AutologinReceiver.decode}).
+ */
+export function createAutologinReceiver(options: AutologinReceiverOptions): AutologinReceiver {
+  const skew = nonNegativeSeconds(options.clockSkewSeconds ?? 30, 'clockSkewSeconds');
+  const cipher = passphraseCipher(options.passphrase, options.keyHandling);
+  return {
+    parse(url, parseOptions = {}) {
+      const now = unixSeconds(parseOptions.now);
+      return checkAutologinFields(decodeWithCipher(cipher, uDataToCiphertext(rawUData(url))), now, skew);
+    },
+    decode(uData) {
+      return decodeWithCipher(cipher, uDataToCiphertext(uData));
+    },
+    dispose() {
+      cipher.wipe();
+    },
+  };
 }
 
 /** @internal Validates decoded fields (unknown ones kept: a newer sender may add some) and the expiry. */

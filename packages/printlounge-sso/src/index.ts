@@ -4,9 +4,12 @@ export {
 } from './autologin-data.js';
 export {
   type AutologinLinkFields,
+  type AutologinReceiver,
+  type AutologinReceiverOptions,
   type AutologinSigner,
   type AutologinSignerOptions,
   type CreateAutologinUrlOptions,
+  createAutologinReceiver,
   createAutologinSigner,
   createAutologinUrl,
   type LinkTimingOptions,

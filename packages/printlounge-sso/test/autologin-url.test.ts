@@ -3,6 +3,7 @@ import { ConfigurationError, isVendorkitError } from '@vendorkit/core';
 import {
   AUTOLOGIN_FIELD_NAMES,
   autologinFieldsSchema,
+  createAutologinReceiver,
   createAutologinSigner,
   createAutologinUrl,
   decodeAutologinData,
@@ -305,6 +306,25 @@ describe('parseAutologinUrl', () => {
     expect(thrown(() => parseAutologinUrl(url, { passphrase: 'another-passphrase-of-32-bytes!!', now })).code).toBe(
       'invalid_passphrase',
     );
+  });
+});
+
+describe('createAutologinReceiver', () => {
+  it('parses and decodes like the one-shot functions, with its own clock skew', () => {
+    const receiver = createAutologinReceiver({ passphrase, clockSkewSeconds: 0 });
+    const url = createAutologinUrl({
+      shop: 'demo',
+      passphrase,
+      fields: { customer_user_name: 'max' },
+      now,
+      validFor: 10,
+    });
+    expect(receiver.parse(url, { now })).toEqual(parseAutologinUrl(url, { passphrase, now }));
+    expect(receiver.decode(uDataOf(url))).toEqual(decodeAutologinData(uDataOf(url), passphrase));
+    expect(thrown(() => receiver.parse(url, { now: now + 11_000 })).code).toBe('expired');
+    expect(parseAutologinUrl(url, { passphrase, now: now + 11_000 }).customer_user_name).toBe('max'); // default skew 30 s
+    receiver.dispose();
+    expect(() => receiver.decode(uDataOf(url))).toThrow();
   });
 });
 

@@ -1,12 +1,10 @@
 import { ConfigurationError, parseHttpUrl } from '@vendorkit/core';
-import { Rijndael } from '@vendorkit/rijndael';
 import { HttpResponse, http, type RequestHandler } from 'msw';
-import { decodeWithCipher, uDataToCiphertext } from '../autologin-data.js';
-import { checkAutologinFields } from '../autologin-url.js';
+import { type AutologinReceiver, createAutologinReceiver } from '../autologin-url.js';
 import { PrintLoungeError } from '../errors.js';
 import type { AutologinFields } from '../fields.js';
 import { type NowOption, nonNegativeSeconds, unixSeconds } from '../options.js';
-import { type KeyHandling, passphraseKey } from '../passphrase.js';
+import type { KeyHandling } from '../passphrase.js';
 import { printServerBaseUrl } from '../shop-url.js';
 
 /** One mocked shop: its passphrase, and optionally where it lives and its PHP key handling. */
@@ -143,13 +141,12 @@ export function createPrintLoungeMock(options: PrintLoungeMockOptions): PrintLou
     const config: MockShopConfig =
       typeof entry === 'string' || entry instanceof Uint8Array ? { passphrase: entry } : entry;
     const keyHandling = config.keyHandling ?? options.keyHandling;
-    let key: Uint8Array;
+    let receiver: AutologinReceiver;
     try {
-      key = passphraseKey(config.passphrase, keyHandling);
+      receiver = createAutologinReceiver({ passphrase: config.passphrase, keyHandling, clockSkewSeconds: skew });
     } catch (error) {
       throw new ConfigurationError(`createPrintLoungeMock: shop ${JSON.stringify(name)}: ${(error as Error).message}`);
     }
-    const cipher = new Rijndael(key, 256);
     const explicitBase = config.baseUrl ?? options.baseUrl;
     const root = (
       explicitBase === undefined ? new URL(printServerBaseUrl(name)) : parseHttpUrl('baseUrl', explicitBase)
@@ -165,14 +162,7 @@ export function createPrintLoungeMock(options: PrintLoungeMockOptions): PrintLou
       http.get(new RegExp(`^${rootPattern}/autologin\\.php$`, 'i'), ({ request }) => {
         const requestRoot = request.url.slice(0, request.url.indexOf('/autologin.php'));
         try {
-          const query = new URL(request.url).search.slice(1);
-          const raw = query.split('&').find((pair) => pair.startsWith('u_data='));
-          if (raw === undefined) throw new PrintLoungeError('missing_u_data', 'Der Link enthält keine u_data.');
-          const fields = checkAutologinFields(
-            decodeWithCipher(cipher, uDataToCiphertext(raw.slice('u_data='.length))),
-            unixSeconds(options.now),
-            skew,
-          );
+          const fields = receiver.parse(request.url, { now: options.now });
           const login: MockLogin = { shop: name, sessionId: randomSessionId(), fields, at: unixSeconds(options.now) };
           logins.push(login);
           sessions.set(login.sessionId, login);
