@@ -6,12 +6,18 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startPrintLoungeWebApp } from '../../../examples/printlounge-web/src/app.js';
 import { DEMO_USER } from '../../../examples/printlounge-web/src/scenario.js';
 import { type Sandbox, startSandbox } from '../src/sandbox.js';
-import { findChromium, launchChromium, warnNoChromium } from './support/chromium.js';
+import { browserTestMode, findChromium, launchChromium, missingChromiumError } from './support/chromium.js';
 
 const chromiumPath = findChromium();
-if (!chromiumPath) warnNoChromium();
+const mode = browserTestMode(chromiumPath);
 
-describe.skipIf(!chromiumPath)('printlounge-web in headless Chromium', () => {
+describe.runIf(mode === 'fail')('browser tests under CI', () => {
+  it('need a Chromium', () => {
+    throw missingChromiumError();
+  });
+});
+
+describe.runIf(mode === 'run')('printlounge-web in headless Chromium', () => {
   let sandbox: Sandbox;
   let app: Awaited<ReturnType<typeof startPrintLoungeWebApp>>;
   let browser: Awaited<ReturnType<typeof launchChromium>>;

@@ -10,14 +10,20 @@ import { encodeAutologinData } from '@vendorkit/printlounge-sso';
 import { encrypt, mcryptEncrypt, Rijndael } from '@vendorkit/rijndael';
 import { build } from 'esbuild';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { findChromium, launchChromium, warnNoChromium } from './support/chromium.js';
+import { browserTestMode, findChromium, launchChromium, missingChromiumError } from './support/chromium.js';
 
 const packageDir = fileURLToPath(new URL('..', import.meta.url));
 const builtEntries = ['../rijndael/dist/index.js', '../printlounge-sso/dist/index.js'].map((p) =>
   fileURLToPath(new URL(p, new URL('../', import.meta.url))),
 );
 const chromiumPath = findChromium();
-if (!chromiumPath) warnNoChromium();
+const mode = browserTestMode(chromiumPath);
+
+describe.runIf(mode === 'fail')('browser tests under CI', () => {
+  it('need a Chromium', () => {
+    throw missingChromiumError();
+  });
+});
 
 const hex = (bytes: Uint8Array) => Array.from(bytes, (b) => b.toString(16).padStart(2, '0')).join('');
 const bytesOf = (length: number, seed: number) => Uint8Array.from({ length }, (_, i) => (i * 31 + seed * 7 + 3) & 0xff);
@@ -45,7 +51,7 @@ const CASES = {
   ],
 };
 
-describe.skipIf(!chromiumPath)('pure packages in headless Chromium', () => {
+describe.runIf(mode === 'run')('pure packages in headless Chromium', () => {
   let server: Server;
   let origin: string;
   let browser: Awaited<ReturnType<typeof launchChromium>>;

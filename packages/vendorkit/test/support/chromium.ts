@@ -15,11 +15,11 @@ export const CHROMIUM_FLAGS = [
   '--disable-sync',
 ];
 
-/** The Chromium to drive: `$CHROMIUM_PATH`, `/usr/bin/chromium`, or `chromium`/`chromium-browser` on PATH. */
+/** The Chromium to drive: `$CHROMIUM_PATH`, `/usr/bin/chromium`, or `chromium`/`chromium-browser`/`google-chrome` on PATH. */
 export function findChromium(): string | undefined {
   const candidates = [process.env.CHROMIUM_PATH, '/usr/bin/chromium', '/usr/bin/chromium-browser'];
   for (const candidate of candidates) if (candidate && existsSync(candidate)) return candidate;
-  for (const name of ['chromium', 'chromium-browser']) {
+  for (const name of ['chromium', 'chromium-browser', 'google-chrome']) {
     try {
       const path = execFileSync('which', [name], { encoding: 'utf8' }).trim();
       if (path) return path;
@@ -30,11 +30,24 @@ export function findChromium(): string | undefined {
   return undefined;
 }
 
-/** Explains loudly why browser tests are skipped. */
-export function warnNoChromium(): void {
-  console.warn(
-    '\n⚠️  SKIPPING BROWSER TESTS: no Chromium found. Set CHROMIUM_PATH or install it (Debian: apt-get install -y chromium).\n',
-  );
+const NO_CHROMIUM =
+  'no Chromium found. Set CHROMIUM_PATH or install it (Debian: apt-get install -y chromium; `node scripts/ensure-system-deps.mjs` does it).';
+
+/**
+ * Whether browser tests run: `run` with a Chromium; without one `skip` (with a loud warning)
+ * on a developer machine, but `fail` under CI, where a silently skipped browser test would hide a
+ * broken setup.
+ */
+export function browserTestMode(chromiumPath: string | undefined): 'run' | 'skip' | 'fail' {
+  if (chromiumPath) return 'run';
+  if (process.env.CI && process.env.CI !== 'false' && process.env.CI !== '0') return 'fail';
+  console.warn(`\n⚠️  SKIPPING BROWSER TESTS: ${NO_CHROMIUM}\n`);
+  return 'skip';
+}
+
+/** The failure reported under CI when no browser is available. */
+export function missingChromiumError(): Error {
+  return new Error(`Browser tests cannot run: ${NO_CHROMIUM}`);
 }
 
 /** A headless Chromium with a fresh user-data-dir; `close()` removes the directory. */
