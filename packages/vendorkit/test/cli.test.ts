@@ -167,6 +167,7 @@ describe('printlounge', () => {
 
     const decoded = await cli(['printlounge', 'decode', url], env());
     expect(decoded.code).toBe(0);
+    expect(decoded.stderr).toMatch(/^note: valid until \S+ \(in 1[12]\d s\)\.\n$/);
     const fields = JSON.parse(decoded.stdout) as Record<string, string>;
     expect(Object.keys(fields)).toEqual(['customer_user_name', 'customer_longname', 'customfield1', 'valid_to']);
     expect(fields.customfield1).toBe('a=b&c');
@@ -203,6 +204,20 @@ describe('printlounge', () => {
       PRINTLOUNGE_PASSPHRASE: passphrase,
     });
     expect(JSON.parse(back.stdout)).toMatchObject({ customer_user_name: 'max' });
+  });
+
+  it('decode tells when a link has expired', async () => {
+    const expired = await cli(
+      ['printlounge', 'link', '--shop', 'acme', '--user', 'max', '--field', 'valid_to=1000000000'],
+      env(),
+    );
+    expect(expired.code).toBe(0);
+    const decoded = await cli(['printlounge', 'decode', expired.stdout.trim()], env());
+    expect(decoded.code).toBe(0);
+    expect(JSON.parse(decoded.stdout)).toMatchObject({ valid_to: '1000000000' });
+    expect(decoded.stderr).toMatch(
+      /^note: expired at 2001-09-09T01:46:40\.000Z \(\d+ s ago\): the shop will refuse it\.\n$/,
+    );
   });
 
   it('invalid fields and foreign links fail with the package error code', async () => {

@@ -67,6 +67,18 @@ export function registerPrintLoungeCommands(program: Command, ctx: CliContext): 
       const uData = extractUData(input);
       const fields = decodeAutologinData(uData, passphrase, options.legacyKey ? { keyHandling: 'legacy' } : {});
       ctx.out(`${JSON.stringify(fields, null, 2)}\n`);
+      const validTo = Number(fields.valid_to);
+      if (fields.valid_to === undefined) {
+        ctx.err('note: no valid_to field: shops since 4.3.23 refuse such a link.\n');
+      } else if (Number.isFinite(validTo)) {
+        const seconds = Math.round(validTo - Date.now() / 1000);
+        const at = new Date(validTo * 1000).toISOString();
+        ctx.err(
+          seconds >= 0
+            ? `note: valid until ${at} (in ${seconds} s).\n`
+            : `note: expired at ${at} (${-seconds} s ago): the shop will refuse it.\n`,
+        );
+      }
     });
 }
 
