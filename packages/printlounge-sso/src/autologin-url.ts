@@ -4,7 +4,7 @@ import { PrintLoungeError } from './errors.js';
 import { type AutologinFields, type AutologinFieldsInput, autologinFieldsSchema, validateFields } from './fields.js';
 import { type NowOption, nonNegativeSeconds, positiveSeconds, unixSeconds } from './options.js';
 import { type KeyHandling, passphraseCipher } from './passphrase.js';
-import type { QueryFields, QueryValue } from './php-query.js';
+import { phpQueryParameter, type QueryFields, type QueryValue } from './php-query.js';
 import { autologinEndpoint, type ShopLocation } from './shop-url.js';
 
 /** Fields for a new link: like {@link AutologinFieldsInput}, but `valid_to` may be left to `validFor`. */
@@ -129,11 +129,10 @@ function rawUData(url: string | URL): string {
   } catch {
     throw new PrintLoungeError('invalid_url', 'The autologin URL cannot be parsed.');
   }
-  // Read it textually so that a '+' sent unencoded survives (URLSearchParams would make it a space).
-  for (const pair of parsed.search.slice(1).split('&')) {
-    const eq = pair.indexOf('=');
-    if (eq !== -1 && pair.slice(0, eq) === 'u_data') return pair.slice(eq + 1);
-  }
+  // Like PHP's $_GET['u_data'] (last one wins, `u.data` counts), but kept raw so that a '+' sent
+  // unencoded survives (URLSearchParams would make it a space).
+  const raw = phpQueryParameter(parsed.search.slice(1), 'u_data');
+  if (raw !== undefined) return raw;
   throw new PrintLoungeError(
     'missing_u_data',
     'The URL has no u_data parameter: it is not a Print-Lounge autologin link.',

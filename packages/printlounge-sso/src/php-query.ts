@@ -284,20 +284,40 @@ export function parseStr(query: string): Record<string, string> | undefined {
     const eq = piece.indexOf('=');
     const rawName = eq === -1 ? piece : piece.slice(0, eq);
     const rawValue = eq === -1 ? '' : piece.slice(eq + 1);
-    let name = phpUrldecode(rawName);
+    const decodedName = phpUrldecode(rawName);
     const value = phpUrldecode(rawValue);
-    if (name === undefined || value === undefined) return undefined;
-    const nul = name.indexOf('\0');
-    if (nul !== -1) name = name.slice(0, nul);
-    name = name.replace(/^ +/, '');
-    if (name === '') continue;
-    const bracket = name.indexOf('[');
-    if (bracket === 0) continue; // PHP: empty variable name
-    if (bracket === -1) name = name.replace(/[ .]/g, '_');
-    else if (name.indexOf(']', bracket) === -1)
-      name = name.replace(/[ .[]/g, '_'); // PHP: "not an index"
-    else name = name.slice(0, bracket).replace(/[ .]/g, '_') + name.slice(bracket);
-    out.set(name, value);
+    if (decodedName === undefined || value === undefined) return undefined;
+    const name = phpVariableName(decodedName);
+    if (name !== undefined) out.set(name, value);
   }
   return Object.fromEntries(out);
+}
+
+/** PHP's rewriting of a (decoded) flat variable name, as in {@link parseStr}; `undefined` when PHP drops it. */
+function phpVariableName(decoded: string): string | undefined {
+  const nul = decoded.indexOf('\0');
+  const name = (nul === -1 ? decoded : decoded.slice(0, nul)).replace(/^ +/, '');
+  if (name === '') return undefined;
+  const bracket = name.indexOf('[');
+  if (bracket === 0) return undefined; // PHP: empty variable name
+  if (bracket === -1) return name.replace(/[ .]/g, '_');
+  if (name.indexOf(']', bracket) === -1) return name.replace(/[ .[]/g, '_'); // PHP: "not an index"
+  return name.slice(0, bracket).replace(/[ .]/g, '_') + name.slice(bracket);
+}
+
+/**
+ * The raw (still URL-encoded) value PHP's `$_GET[name]` would be built from: the last piece of `query`
+ * whose name PHP rewrites to `name` (so `u.data=` counts as `u_data`). Values are not decoded, so junk
+ * elsewhere in the query does not matter.
+ */
+export function phpQueryParameter(query: string, name: string): string | undefined {
+  let found: string | undefined;
+  for (const piece of query.split('&')) {
+    if (piece === '') continue;
+    const eq = piece.indexOf('=');
+    const decodedName = phpUrldecode(eq === -1 ? piece : piece.slice(0, eq));
+    if (decodedName !== undefined && phpVariableName(decodedName) === name)
+      found = eq === -1 ? '' : piece.slice(eq + 1);
+  }
+  return found;
 }

@@ -2,6 +2,7 @@ import { isVendorkitError } from '@vendorkit/core';
 import { encodeAutologinData, httpBuildQuery, parseStr, phpUrlencode } from '@vendorkit/printlounge-sso';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
+import { phpQueryParameter } from '../src/php-query.js';
 
 // Expected values below were printed by PHP 8.2 (php -r '…'), not by this code.
 describe('phpUrlencode', () => {
@@ -86,5 +87,15 @@ describe('parseStr (PHP parse_str on flat names)', () => {
   it('returns undefined for values that are not UTF-8', () => {
     expect(parseStr('a=%C3')).toBeUndefined();
     expect(parseStr('%FF=1')).toBeUndefined();
+  });
+});
+
+describe('phpQueryParameter ($_GET[name] from a raw query)', () => {
+  it('takes the last piece whose PHP-rewritten name matches, raw', () => {
+    expect(phpQueryParameter('u_data=first&x=1&u_data=last%2B', 'u_data')).toBe('last%2B');
+    expect(phpQueryParameter('u.data=dot&%20u_data=space', 'u_data')).toBe('space');
+    expect(phpQueryParameter('junk=%FF&u_data=A+B', 'u_data')).toBe('A+B');
+    expect(phpQueryParameter('u_data', 'u_data')).toBe('');
+    expect(phpQueryParameter('u_datax=1&[u_data]=2', 'u_data')).toBeUndefined();
   });
 });
