@@ -1,5 +1,5 @@
 import { RijndaelError } from './errors.js';
-import { isBlockMode, MODES, type Mode } from './modes.js';
+import { MODES, type Mode } from './modes.js';
 
 /** Throws `unsupported_mode` unless `mode` is one of {@link MODES}. */
 export function assertMode(mode: unknown): asserts mode is Mode {
@@ -11,7 +11,7 @@ export function assertMode(mode: unknown): asserts mode is Mode {
   }
 }
 
-/** A private copy of the IV after checking its size; `undefined` for ECB. */
+/** A private copy of the IV (the modes use it as their register) after checking its size; empty for ECB, which ignores it. */
 export function checkedIv(iv: unknown, mode: Mode, blockSize: number, what: string): Uint8Array {
   if (mode === 'ecb') return new Uint8Array(0);
   if (iv === undefined || iv === null) {
@@ -31,5 +31,3 @@ export function checkedIv(iv: unknown, mode: Mode, blockSize: number, what: stri
   }
   return iv.slice();
 }
-
-export { isBlockMode };

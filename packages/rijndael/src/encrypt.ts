@@ -60,7 +60,12 @@ function resolve(key: KeyInput, options: EncryptOptions): Resolved {
   } else {
     const blockBits = options.blockBits ?? 256;
     assertBlockBits(blockBits);
-    cipher = new Rijndael(toBytes(key, 'key'), blockBits, options.engine ? { engine: options.engine } : {});
+    const keyBytes = toBytes(key, 'key');
+    try {
+      cipher = new Rijndael(keyBytes, blockBits, options.engine ? { engine: options.engine } : {});
+    } finally {
+      if (keyBytes !== key) keyBytes.fill(0); // our UTF-8 copy of a string key
+    }
     owned = true;
   }
   if (mode === 'ecb' && options.iv !== undefined) {
