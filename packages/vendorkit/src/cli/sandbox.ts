@@ -16,6 +16,11 @@ export function registerSandboxCommand(program: Command, ctx: CliContext): void 
     .action(async (options: { port: number; host: string }) => {
       // Loaded on demand: msw and the mocks are only needed by this command.
       const { startSandbox, describeSandbox } = await import('../sandbox.js');
+      if (!['127.0.0.1', 'localhost', '::1'].includes(options.host)) {
+        ctx.err(
+          `warning: binding to ${options.host} makes the sandbox reachable from other machines; it accepts credentials printed below for anyone.\n`,
+        );
+      }
       const sandbox = await startSandbox({ port: options.port, host: options.host });
       ctx.out(describeSandbox(sandbox));
       ctx.out('\nPress Ctrl+C to stop.\n');
