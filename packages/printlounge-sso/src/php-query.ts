@@ -226,8 +226,6 @@ export function httpBuildQuery(fields: QueryFields): string {
   return out;
 }
 
-const fatalUtf8 = new TextDecoder('utf-8', { fatal: true });
-
 function hexValue(c: number): number {
   if (c >= 48 && c <= 57) return c - 48;
   if (c >= 65 && c <= 70) return c - 55;
@@ -235,35 +233,113 @@ function hexValue(c: number): number {
   return -1;
 }
 
+let byteScratch = new Uint8Array(1024);
+let unitScratch = new Uint16Array(1024);
+
+/**
+ * @internal Strict UTF-8 (the WHATWG decoder's rules, `fatal`), but a leading BOM is kept as U+FEFF —
+ * PHP keeps those bytes, `TextDecoder` would drop them. `undefined` for invalid input.
+ */
+export function utf8DecodeStrict(bytes: Uint8Array, length = bytes.length): string | undefined {
+  if (unitScratch.length < length) unitScratch = new Uint16Array(length);
+  const units = unitScratch;
+  let u = 0;
+  let i = 0;
+  while (i < length) {
+    const b = bytes[i]!;
+    if (b < 0x80) {
+      units[u++] = b;
+      i++;
+      continue;
+    }
+    let need: number;
+    let cp: number;
+    let lower = 0x80;
+    let upper = 0xbf;
+    if (b >= 0xc2 && b <= 0xdf) {
+      need = 1;
+      cp = b & 0x1f;
+    } else if (b >= 0xe0 && b <= 0xef) {
+      need = 2;
+      cp = b & 0x0f;
+      if (b === 0xe0) lower = 0xa0;
+      else if (b === 0xed) upper = 0x9f; // no surrogates
+    } else if (b >= 0xf0 && b <= 0xf4) {
+      need = 3;
+      cp = b & 0x07;
+      if (b === 0xf0) lower = 0x90;
+      else if (b === 0xf4) upper = 0x8f; // ≤ U+10FFFF
+    } else {
+      return undefined;
+    }
+    if (i + need >= length) return undefined;
+    for (let k = 1; k <= need; k++) {
+      const c = bytes[i + k]!;
+      if (c < lower || c > upper) return undefined;
+      lower = 0x80;
+      upper = 0xbf;
+      cp = (cp << 6) | (c & 0x3f);
+    }
+    i += need + 1;
+    if (cp >= 0x10000) {
+      cp -= 0x10000;
+      units[u++] = 0xd800 | (cp >> 10);
+      units[u++] = 0xdc00 | (cp & 0x3ff);
+    } else {
+      units[u++] = cp;
+    }
+  }
+  let out = '';
+  for (let k = 0; k < u; k += 8192) {
+    out += String.fromCharCode.apply(null, units.subarray(k, Math.min(u, k + 8192)) as unknown as number[]);
+  }
+  return out;
+}
+
 /**
  * PHP's `urldecode` on the bytes of `text` (`+` → space, `%XX` decoded, a `%` not followed by two hex
- * digits kept as it is), then strict UTF-8. Returns `undefined` when the result is not valid UTF-8.
+ * digits kept as it is; other characters as their UTF-8 bytes), then strict UTF-8. Returns `undefined`
+ * when the result is not valid UTF-8.
  */
 export function phpUrldecode(text: string): string | undefined {
   if (!/[%+]/.test(text)) return text;
-  const bytes = new Uint8Array(text.length);
-  let n = 0;
-  for (let i = 0; i < text.length; i++) {
+  const n = text.length;
+  if (byteScratch.length < n * 3) byteScratch = new Uint8Array(n * 3);
+  const bytes = byteScratch;
+  let o = 0;
+  for (let i = 0; i < n; i++) {
     const c = text.charCodeAt(i);
     if (c === 0x2b) {
-      bytes[n++] = 0x20;
+      bytes[o++] = 0x20;
     } else if (
       c === 0x25 &&
-      i + 2 < text.length &&
+      i + 2 < n &&
       hexValue(text.charCodeAt(i + 1)) >= 0 &&
       hexValue(text.charCodeAt(i + 2)) >= 0
     ) {
-      bytes[n++] = (hexValue(text.charCodeAt(i + 1)) << 4) | hexValue(text.charCodeAt(i + 2));
+      bytes[o++] = (hexValue(text.charCodeAt(i + 1)) << 4) | hexValue(text.charCodeAt(i + 2));
       i += 2;
+    } else if (c < 0x80) {
+      bytes[o++] = c;
+    } else if (c < 0x800) {
+      bytes[o++] = 0xc0 | (c >> 6);
+      bytes[o++] = 0x80 | (c & 63);
+    } else if (c < 0xd800 || c > 0xdfff) {
+      bytes[o++] = 0xe0 | (c >> 12);
+      bytes[o++] = 0x80 | ((c >> 6) & 63);
+      bytes[o++] = 0x80 | (c & 63);
     } else {
-      bytes[n++] = c; // callers pass ASCII only
+      const low = i + 1 < n ? text.charCodeAt(i + 1) : 0;
+      if (c > 0xdbff || low < 0xdc00 || low > 0xdfff) return undefined;
+      const cp = 0x10000 + ((c - 0xd800) << 10) + (low - 0xdc00);
+      bytes[o++] = 0xf0 | (cp >> 18);
+      bytes[o++] = 0x80 | ((cp >> 12) & 63);
+      bytes[o++] = 0x80 | ((cp >> 6) & 63);
+      bytes[o++] = 0x80 | (cp & 63);
+      i++;
     }
   }
-  try {
-    return fatalUtf8.decode(bytes.subarray(0, n));
-  } catch {
-    return undefined;
-  }
+  return utf8DecodeStrict(bytes, o);
 }
 
 /**

@@ -2,7 +2,7 @@ import { isVendorkitError } from '@vendorkit/core';
 import { encodeAutologinData, httpBuildQuery, parseStr, phpUrlencode } from '@vendorkit/printlounge-sso';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { phpQueryParameter } from '../src/php-query.js';
+import { phpQueryParameter, phpUrldecode, utf8DecodeStrict } from '../src/php-query.js';
 
 // Expected values below were printed by PHP 8.2 (php -r '…'), not by this code.
 describe('phpUrlencode', () => {
@@ -97,5 +97,50 @@ describe('phpQueryParameter ($_GET[name] from a raw query)', () => {
     expect(phpQueryParameter('junk=%FF&u_data=A+B', 'u_data')).toBe('A+B');
     expect(phpQueryParameter('u_data', 'u_data')).toBe('');
     expect(phpQueryParameter('u_datax=1&[u_data]=2', 'u_data')).toBeUndefined();
+  });
+});
+
+describe('UTF-8 decoding', () => {
+  const reference = new TextDecoder('utf-8', { fatal: true, ignoreBOM: true });
+  const decodeWithReference = (bytes: Uint8Array) => {
+    try {
+      return reference.decode(bytes);
+    } catch {
+      return undefined;
+    }
+  };
+
+  it('agrees with the WHATWG decoder (fatal, BOM kept) on random and on UTF-8-ish bytes', () => {
+    const utf8ish = fc
+      .array(
+        fc.oneof(
+          fc.integer({ min: 0, max: 0x7f }),
+          fc.integer({ min: 0x80, max: 0xbf }),
+          fc.integer({ min: 0xc0, max: 0xff }),
+        ),
+        { maxLength: 24 },
+      )
+      .map((a) => Uint8Array.from(a));
+    fc.assert(
+      fc.property(fc.oneof(fc.uint8Array({ maxLength: 24 }), utf8ish), (bytes) => {
+        expect(utf8DecodeStrict(bytes)).toBe(decodeWithReference(bytes));
+      }),
+      { numRuns: 5000 },
+    );
+  });
+
+  it('round-trips every string through phpUrlencode → phpUrldecode, a leading BOM included', () => {
+    fc.assert(
+      fc.property(fc.string({ unit: 'grapheme', maxLength: 40 }), (text) => {
+        expect(phpUrldecode(phpUrlencode(text))).toBe(text);
+        expect(phpUrldecode(phpUrlencode(`\ufeff${text}`))).toBe(`\ufeff${text}`);
+      }),
+      { numRuns: 2000 },
+    );
+  });
+
+  it('takes non-ASCII characters as their UTF-8 bytes, like PHP on a UTF-8 string', () => {
+    expect(phpUrldecode('ä%C3%A4+')).toBe('ää ');
+    expect(parseStr('%EF%BB%BFkey=%EF%BB%BFv')).toEqual({ '\ufeffkey': '\ufeffv' });
   });
 });
