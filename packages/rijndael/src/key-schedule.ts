@@ -1,8 +1,5 @@
 import { SBOX, TD0, TD1, TD2, TD3 } from './tables.js';
 
-/** Key and block sizes the Rijndael specification defines, in bytes. */
-export const RIJNDAEL_SIZES = [16, 20, 24, 28, 32] as const;
-
 /** Expanded key material for one key and block size. */
 export interface KeySchedule {
   /** Columns per block (4..8). */

@@ -8,6 +8,7 @@ import type { BlockEngine } from './engine.js';
  */
 export type Mode = 'ecb' | 'cbc' | 'cfb' | 'ofb' | 'ncfb' | 'nofb' | 'ctr';
 
+/** Every supported mode, in mcrypt's order. */
 export const MODES: readonly Mode[] = ['ecb', 'cbc', 'cfb', 'ofb', 'ncfb', 'nofb', 'ctr'];
 
 /** True for modes that work on whole blocks only (data must be a block multiple). */

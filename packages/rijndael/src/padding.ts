@@ -3,6 +3,7 @@ import { RijndaelError } from './errors.js';
 /** Padding schemes: `zero` (mcrypt's: zero bytes up to a block multiple, none when already aligned), `pkcs7`, `none`. */
 export type Padding = 'zero' | 'pkcs7' | 'none';
 
+/** Every supported padding scheme. */
 export const PADDINGS: readonly Padding[] = ['zero', 'pkcs7', 'none'];
 
 /** Length of `length` bytes after padding to `blockSize`. mcrypt's zero padding gives one block for empty input. */
@@ -12,7 +13,7 @@ export function paddedLength(length: number, blockSize: number, padding: Padding
   return length;
 }
 
-/** A copy of `data` padded to `blockSize` (a fresh array the modes may work on in place). */
+/** A fresh copy of `data` padded to `blockSize` (a fresh array the modes may work on in place). */
 export function pad(data: Uint8Array, blockSize: number, padding: Padding): Uint8Array {
   const out = new Uint8Array(paddedLength(data.length, blockSize, padding));
   out.set(data);

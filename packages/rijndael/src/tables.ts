@@ -24,15 +24,21 @@ export const SBOX = new Uint8Array(256);
 /** Inverse S-box. */
 export const INV_SBOX = new Uint8Array(256);
 
-/** Encryption T-tables: SubBytes + MixColumns for a byte in row 0..3 (Int32Array keeps V8 on its int32 path). */
+/** Encryption T-table for row 0: SubBytes + MixColumns (Int32Array keeps V8 on its int32 path). */
 export const TE0 = new Int32Array(256);
+/** TE0 rotated by one byte (row 1). */
 export const TE1 = new Int32Array(256);
+/** TE0 rotated by two bytes (row 2). */
 export const TE2 = new Int32Array(256);
+/** TE0 rotated by three bytes (row 3). */
 export const TE3 = new Int32Array(256);
-/** Decryption T-tables: InvSubBytes + InvMixColumns. */
+/** Decryption T-table for row 0: InvSubBytes + InvMixColumns. */
 export const TD0 = new Int32Array(256);
+/** TD0 rotated by one byte (row 1). */
 export const TD1 = new Int32Array(256);
+/** TD0 rotated by two bytes (row 2). */
 export const TD2 = new Int32Array(256);
+/** TD0 rotated by three bytes (row 3). */
 export const TD3 = new Int32Array(256);
 
 const rotl8 = (w: number): number => (w << 8) | (w >>> 24);
@@ -42,7 +48,7 @@ const rotl8 = (w: number): number => (w << 8) | (w >>> 24);
   let p = 1;
   let q = 1;
   do {
-    p = p ^ xtime(p) ^ 0; // p *= 3
+    p ^= xtime(p); // p *= 3
     q ^= q << 1;
     q ^= q << 2;
     q ^= q << 4;
