@@ -13,7 +13,7 @@ import { createProgress } from './progress.js';
 const MEMBER_STATUSES = ['active', 'former', 'pending', 'contact', 'not_approved', 'drop-in', 'lead'] as const;
 
 const ENV_HELP =
-  '\nEnvironment:\n  OFFICERND_ORG            the organisation slug (Settings → General in the admin portal)\n  OFFICERND_CLIENT_ID      the OAuth app client id\n  OFFICERND_CLIENT_SECRET  the OAuth app client secret\n  OFFICERND_BASE_URL       optional API host, default https://app.officernd.com\n  OFFICERND_IDENTITY_URL   optional token host, default https://identity.officernd.com';
+  '\nEnvironment:\n  OFFICERND_ORG            the organisation slug (Settings → General in the admin portal)\n  OFFICERND_CLIENT_ID      the OAuth app client id\n  OFFICERND_CLIENT_SECRET  the OAuth app client secret\n  OFFICERND_BASE_URL       optional API host, default https://app.officernd.com\n  OFFICERND_IDENTITY_URL   optional token host, default https://identity.officernd.com\n  OFFICERND_SCOPES         optional scopes to request instead of the minimum the command needs';
 
 function parseStatuses(value: string): string[] {
   const statuses = value
@@ -27,11 +27,17 @@ function parseStatuses(value: string): string[] {
   return statuses;
 }
 
-function createClient(ctx: CliContext): OfficeRnDClient {
+/** Scopes each command needs: an OAuth app need not be granted more (an ungranted scope fails the token request). */
+const MEMBERS_SCOPES = ['flex.community.members.read'];
+const SYNC_SCOPES = ['flex.community.members.read', 'flex.community.memberships.read', 'flex.billing.plans.read'];
+
+function createClient(ctx: CliContext, scopes: string[]): OfficeRnDClient {
+  const override = ctx.optionalEnv('OFFICERND_SCOPES');
   return new OfficeRnDClient({
     orgSlug: ctx.requireEnv('OFFICERND_ORG', 'the organisation slug'),
     clientId: ctx.requireEnv('OFFICERND_CLIENT_ID', 'the OAuth app client id'),
     clientSecret: ctx.requireEnv('OFFICERND_CLIENT_SECRET', 'the OAuth app client secret'),
+    scopes: override ? override.split(/[\s,]+/).filter(Boolean) : scopes,
     ...optional('baseUrl', ctx.optionalEnv('OFFICERND_BASE_URL')),
     ...optional('identityUrl', ctx.optionalEnv('OFFICERND_IDENTITY_URL')),
     ...optional('fetch', ctx.fetch),
@@ -55,7 +61,7 @@ export function registerOfficeRnDCommands(program: Command, ctx: CliContext): vo
     .option('--json', 'print a JSON array instead of a table')
     .addHelpText('after', ENV_HELP)
     .action(async (options: { status?: string[]; json?: boolean }) => {
-      const client = createClient(ctx);
+      const client = createClient(ctx, MEMBERS_SCOPES);
       const progress = createProgress(ctx, 'members');
       const members: Member[] = [];
       try {
@@ -93,7 +99,7 @@ export function registerOfficeRnDCommands(program: Command, ctx: CliContext): vo
           'Pass --dry-run: the CLI only reports what a sync would do; it has no access system to write to.',
         );
       }
-      const client = createClient(ctx);
+      const client = createClient(ctx, SYNC_SCOPES);
       const progress = createProgress(ctx, 'members synced');
       const upserts: AccessUser[] = [];
       const removals: string[] = [];
