@@ -14,6 +14,8 @@ if (env.OFFICERND_ORG && env.OFFICERND_CLIENT_ID && env.OFFICERND_CLIENT_SECRET 
     orgSlug: env.OFFICERND_ORG,
     clientId: env.OFFICERND_CLIENT_ID,
     clientSecret: env.OFFICERND_CLIENT_SECRET,
+    // Only what the sync reads: the app need not be granted more.
+    scopes: ['flex.community.members.read', 'flex.community.memberships.read', 'flex.billing.plans.read'],
     ...(env.OFFICERND_BASE_URL ? { baseUrl: env.OFFICERND_BASE_URL } : {}),
     ...(env.OFFICERND_IDENTITY_URL ? { identityUrl: env.OFFICERND_IDENTITY_URL } : {}),
   });
