@@ -51,6 +51,7 @@ export function runMode(
         iv.copyWithin(0, 1);
         iv[last] = mode === 'ofb' ? keystream[0]! : encrypting ? output : input;
       }
+      keystream.fill(0);
       return;
     }
     case 'ncfb': {
@@ -65,6 +66,7 @@ export function runMode(
           iv[j] = encrypting ? output : input;
         }
       }
+      keystream.fill(0);
       return;
     }
     case 'nofb': {
@@ -86,6 +88,7 @@ export function runMode(
           if (iv[k] !== 0) break;
         }
       }
+      keystream.fill(0);
       return;
     }
   }
