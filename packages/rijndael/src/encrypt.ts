@@ -103,6 +103,7 @@ export function encrypt(data: string | Uint8Array, key: KeyInput, options: Encry
     runMode(engineOf(cipher), size, mode, 'encrypt', work, iv);
     return work;
   } finally {
+    iv.fill(0);
     if (owned) cipher.wipe();
   }
 }
@@ -130,8 +131,11 @@ export function decrypt(data: Uint8Array, key: KeyInput, options: EncryptOptions
     }
     const work = data.slice();
     runMode(engineOf(cipher), size, mode, 'decrypt', work, iv);
-    return unpad(work, size, padding).slice();
+    const plain = unpad(work, size, padding).slice();
+    work.fill(0);
+    return plain;
   } finally {
+    iv.fill(0);
     if (owned) cipher.wipe();
   }
 }

@@ -76,6 +76,7 @@ function run(
     runMode(engineOf(cipher), size, mode, direction, work, register);
   } finally {
     cipher.wipe();
+    register.fill(0);
     if (keyBytes !== key) keyBytes.fill(0);
   }
   return work;
