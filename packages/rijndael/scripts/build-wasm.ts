@@ -7,7 +7,7 @@
  *    decrypt block function (state in locals, T-table rounds in a loop) plus ECB and CBC loops
  *    over a buffer. The modules differ only by Nb and the ShiftRows offsets, so they are printed
  *    from the templates below rather than typed out five times.
- * 2. Compiles each with wabt (wat2wasm), checks it stays under 4 KiB (the most Chrome compiles
+ * 2. Compiles each with wabt (wat2wasm), checks it stays under 4 KiB (the most Chrome has allowed to compile
  *    synchronously on a main thread) and writes src/wasm/rijndael-wasm-bytes.ts with the
  *    binaries as base64 strings, decoded and compiled synchronously by src/wasm-engine.ts.
  *
@@ -152,7 +152,7 @@ ${modeFunctions(nb)}
   module.validate();
   const { buffer } = module.toBinary({});
   module.destroy();
-  // Chrome compiles at most 4 KiB synchronously on a page's main thread: stay under it.
+  // Chrome has refused synchronous compilation of larger modules on a page's main thread.
   if (buffer.length > 4096) throw new Error(`rijndael-nb${nb}.wasm is ${buffer.length} bytes, over 4 KiB`);
   let binary = '';
   for (const byte of buffer) binary += String.fromCharCode(byte);
@@ -165,7 +165,7 @@ writeFileSync(
     '/** The compiled Rijndael WebAssembly cores, one per block width Nb (4..8), base64; each under 4 KiB. */\n' +
     'export const RIJNDAEL_WASM_BASE64: Readonly<Record<number, string>> = {\n' +
     Object.entries(modules)
-      .map(([nb, base64]) => `  ${nb}:\n    '${base64}',\n`)
+      .map(([nb, base64]) => `  ${nb}: '${base64}',\n`)
       .join('') +
     '};\n' +
     '/** Memory layout the cores expect (byte offsets). */\n' +

@@ -47,9 +47,9 @@ function compileModule(nb: number): WebAssembly.Module | undefined {
     modules.set(nb, compiled);
     return compiled;
   } catch {
-    // Each module is under the 4 KiB that Chrome compiles synchronously on a main thread, but
-    // an embedder may still refuse (e.g. a CSP without 'wasm-unsafe-eval' refuses both ways).
-    // Try once in the background for later ciphers; this one uses the JS engine.
+    // Each module is under 4 KiB, the most Chrome has allowed to compile synchronously on a
+    // page's main thread, but an embedder may still refuse (a CSP without 'wasm-unsafe-eval'
+    // refuses both ways). Try once in the background for later ciphers; this one uses JS.
     if (typeof WebAssembly.compile !== 'function') {
       unavailable = true;
       return undefined;
