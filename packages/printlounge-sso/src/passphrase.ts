@@ -53,5 +53,9 @@ export function passphraseKey(passphrase: string | Uint8Array, keyHandling: KeyH
 /** @internal An expanded Rijndael-256 key for `passphrase`. */
 export function passphraseCipher(passphrase: string | Uint8Array, keyHandling: KeyHandling | undefined): Rijndael {
   const key = passphraseKey(passphrase, keyHandling);
-  return new Rijndael(key, 256);
+  try {
+    return new Rijndael(key, 256); // copies the key
+  } finally {
+    if (key !== passphrase) key.fill(0); // our own copy (UTF-8 bytes or the padded legacy key)
+  }
 }

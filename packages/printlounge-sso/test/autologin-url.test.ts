@@ -371,6 +371,20 @@ describe('decodeAutologinData input forms', () => {
   });
 });
 
+describe('passphrase bytes', () => {
+  it('accepts a Uint8Array passphrase and leaves the caller’s array untouched', () => {
+    const bytes = new TextEncoder().encode(passphrase);
+    const copy = bytes.slice();
+    const uData = encodeAutologinData({ customer_user_name: 'x' }, bytes);
+    expect(uData).toBe(encodeAutologinData({ customer_user_name: 'x' }, passphrase));
+    expect(decodeAutologinData(uData, bytes)).toEqual({ customer_user_name: 'x' });
+    expect(bytes).toEqual(copy);
+    const short = new TextEncoder().encode('kurz');
+    encodeAutologinData({ a: 'b' }, short, { keyHandling: 'legacy' });
+    expect(short).toEqual(new TextEncoder().encode('kurz'));
+  });
+});
+
 describe('secrets', () => {
   const secret = 'TopSecret-Passphrase-32-bytes!!!';
   it('never shows the passphrase in messages, JSON, inspect or cause', () => {
