@@ -1,5 +1,6 @@
 import { createAutologinSigner, createAutologinUrl, encodeAutologinData } from '@vendorkit/printlounge-sso';
 import { createPrintLoungeMock, MOCK_SESSION_COOKIE } from '@vendorkit/printlounge-sso/mocks';
+import fc from 'fast-check';
 import { setupServer } from 'msw/node';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 
@@ -150,5 +151,28 @@ describe('Print-Lounge mock (MSW, default print-server.net hosts)', () => {
         shops: { demo: { passphrase: 'Hier steht die geheime Passphrase', keyHandling: 'legacy' } },
       }).handlers.length,
     ).toBe(3);
+  });
+
+  it('answers hostile u_data with a 4xx HTML page, never a 5xx or a crash (fast-check)', async () => {
+    const hostile = fc.oneof(
+      fc.string({ maxLength: 200 }),
+      fc.string({ unit: fc.constantFrom(...'AZaz09+/=%2B%2F '.split('')), maxLength: 300 }),
+      fc.uint8Array({ minLength: 32, maxLength: 128 }).map((b) => encodeURIComponent(btoa(String.fromCharCode(...b)))),
+    );
+    await fc.assert(
+      fc.asyncProperty(hostile, async (uData) => {
+        const response = await fetch(
+          `https://demo.print-server.net/autologin.php?u_data=${encodeURIComponent(uData)}`,
+          {
+            redirect: 'manual',
+          },
+        );
+        expect([400, 403]).toContain(response.status);
+        expect(response.headers.get('content-type')).toContain('text/html');
+        expect(await response.text()).not.toContain(demoPassphrase);
+      }),
+      { numRuns: 300 },
+    );
+    expect(mock.logins).toHaveLength(0);
   });
 });
