@@ -1,3 +1,4 @@
+import { request } from 'node:http';
 import { HttpResponse, http } from 'msw';
 import { afterEach, describe, expect, it } from 'vitest';
 import { type RunningHandlerServer, serveRequestHandlers } from '../src/sandbox/http-bridge.js';
@@ -65,5 +66,33 @@ describe('serveRequestHandlers', () => {
     });
     const response = await fetch(`${server.origin}/boom`, { signal: AbortSignal.timeout(5000) });
     expect(response.status).toBe(500);
+  });
+});
+
+describe('serveRequestHandlers and the Host header', () => {
+  it('answers a client that names the server differently (localhost) and keeps redirects on that name', async () => {
+    server = await serveRequestHandlers({
+      port: 0,
+      host: '127.0.0.1',
+      createHandlers: (origin) => [
+        http.get(
+          `${origin}/start`,
+          () => new HttpResponse(null, { status: 302, headers: { location: `${origin}/next?x=1` } }),
+        ),
+      ],
+    });
+    const port = server.port;
+    const answer = await new Promise<{ status: number; location: string | undefined }>((resolve, reject) => {
+      const req = request(
+        { host: '127.0.0.1', port, path: '/start', headers: { host: `localhost:${port}` } },
+        (res) => {
+          res.resume();
+          resolve({ status: res.statusCode ?? 0, location: res.headers.location });
+        },
+      );
+      req.on('error', reject);
+      req.end();
+    });
+    expect(answer).toEqual({ status: 302, location: `http://localhost:${port}/next?x=1` });
   });
 });

@@ -35,8 +35,9 @@ const MAX_BODY_BYTES = 5 * 1024 * 1024;
  */
 export async function serveRequestHandlers(options: ServeRequestHandlersOptions): Promise<RunningHandlerServer> {
   let handlers: RequestHandler[] = [];
+  let origin = '';
   const server: Server = createServer((req, res) => {
-    answer(handlers, req, res).catch((error: unknown) => {
+    answer(handlers, origin, req, res).catch((error: unknown) => {
       if (!res.headersSent) {
         res.writeHead(500, { 'content-type': 'application/json' });
         res.end(
@@ -56,7 +57,7 @@ export async function serveRequestHandlers(options: ServeRequestHandlersOptions)
   });
   const { port } = server.address() as AddressInfo;
   const hostInUrl = options.host.includes(':') ? `[${options.host}]` : options.host;
-  const origin = `http://${hostInUrl}:${port}`;
+  origin = `http://${hostInUrl}:${port}`;
   handlers = options.createHandlers(origin);
   return {
     origin,
@@ -69,8 +70,13 @@ export async function serveRequestHandlers(options: ServeRequestHandlersOptions)
   };
 }
 
-async function answer(handlers: RequestHandler[], req: IncomingMessage, res: ServerResponse): Promise<void> {
-  const request = await toFetchRequest(req);
+async function answer(
+  handlers: RequestHandler[],
+  origin: string,
+  req: IncomingMessage,
+  res: ServerResponse,
+): Promise<void> {
+  const request = await toFetchRequest(req, origin);
   if (request === undefined) {
     res.writeHead(413, { 'content-type': 'application/json' });
     res.end(JSON.stringify({ error: 'payload_too_large', limitBytes: MAX_BODY_BYTES }));
@@ -83,17 +89,29 @@ async function answer(handlers: RequestHandler[], req: IncomingMessage, res: Ser
     res.end(JSON.stringify({ error: 'no_sandbox_route', method: request.method, path: pathname }));
     return;
   }
-  await writeFetchResponse(response, res, request.method);
+  await writeFetchResponse(response, res, request.method, clientOrigin(req, origin));
 }
 
-async function toFetchRequest(req: IncomingMessage): Promise<Request | undefined> {
+/** The origin the client used (its Host header), when it names another host than the server's. */
+function clientOrigin(req: IncomingMessage, origin: string): { server: string; client: string } | undefined {
+  const host = req.headers.host;
+  if (!host || !/^[A-Za-z0-9.\-[\]:]+$/.test(host)) return undefined;
+  const client = `http://${host}`;
+  return client === origin ? undefined : { server: origin, client };
+}
+
+/**
+ * The request as a Fetch `Request` on the server's own origin: the handlers are registered for
+ * that origin, so a client that says `Host: localhost:4010` (or anything else) still reaches them.
+ */
+async function toFetchRequest(req: IncomingMessage, origin: string): Promise<Request | undefined> {
   const headers = new Headers();
   for (const [name, value] of Object.entries(req.headers)) {
     if (name.startsWith(':') || value === undefined) continue;
     for (const item of Array.isArray(value) ? value : [value]) headers.append(name, item);
   }
-  const host = req.headers.host ?? 'localhost';
-  const url = new URL(req.url ?? '/', `http://${host}`);
+  const path = req.url?.startsWith('/') ? req.url : '/';
+  const url = new URL(path, origin);
   const method = req.method ?? 'GET';
   let body: Uint8Array | undefined;
   if (method !== 'GET' && method !== 'HEAD') {
@@ -109,11 +127,20 @@ async function toFetchRequest(req: IncomingMessage): Promise<Request | undefined
   return new Request(url, { method, headers, body: body as BodyInit | undefined });
 }
 
-async function writeFetchResponse(response: Response, res: ServerResponse, method: string): Promise<void> {
+async function writeFetchResponse(
+  response: Response,
+  res: ServerResponse,
+  method: string,
+  origins: { server: string; client: string } | undefined,
+): Promise<void> {
   const headers: Record<string, string | string[]> = {};
   response.headers.forEach((value, name) => {
     if (name === 'set-cookie' || name === 'content-length' || name === 'transfer-encoding') return;
-    headers[name] = value;
+    // Keep a browser on the host it used (localhost vs 127.0.0.1), so its cookies still apply.
+    headers[name] =
+      name === 'location' && origins && value.startsWith(`${origins.server}/`)
+        ? `${origins.client}${value.slice(origins.server.length)}`
+        : value;
   });
   const cookies = response.headers.getSetCookie();
   if (cookies.length > 0) headers['set-cookie'] = cookies;
