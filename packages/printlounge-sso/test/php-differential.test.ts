@@ -1,4 +1,5 @@
 import { execFileSync, spawnSync } from 'node:child_process';
+import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { decodeAutologinData, encodeAutologinData, type QueryValue } from '@vendorkit/printlounge-sso';
 import fc from 'fast-check';
@@ -66,5 +67,15 @@ describe.skipIf(!phpReady)('links decoded by real PHP (mcrypt + parse_str)', () 
       const ours = decodeAutologinData(inputs[i]!.u_data, inputs[i]!.passphrase);
       expect(new Map(Object.entries(ours))).toEqual(new Map(result.parsed));
     });
+  });
+});
+
+describe.skipIf(!phpReady)('committed PHP fixtures', () => {
+  it('are exactly what test/fixtures/generate.php prints today (no hand edits, not stale)', () => {
+    const generated = execFileSync('php', [fileURLToPath(new URL('./fixtures/generate.php', import.meta.url))], {
+      encoding: 'utf8',
+      maxBuffer: 64 * 1024 * 1024,
+    });
+    expect(generated).toBe(readFileSync(new URL('./fixtures/php-fixtures.json', import.meta.url), 'utf8'));
   });
 });
