@@ -1,4 +1,4 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { type Sandbox, startSandbox } from '../src/sandbox.js';
 import { type CliResult, runCli } from './support/cli.js';
 
@@ -271,6 +271,10 @@ describe('mcparken token', () => {
 });
 
 describe('officernd', () => {
+  // Each CLI run is a new process-like client with its own token request; the sandbox enforces
+  // OfficeRnD's 5 token requests per minute, so start every test with a fresh window.
+  beforeEach(() => sandbox.mocks.officernd.resetTokenRateLimit());
+
   it('members --json returns every member with the status filter applied', async () => {
     const { code, stdout } = await cli(['officernd', 'members', '--status', 'active,pending', '--json'], env());
     expect(code).toBe(0);
@@ -312,7 +316,8 @@ describe('officernd', () => {
       OFFICERND_CLIENT_SECRET: 'not-the-secret-42',
     });
     expect(code).toBe(1);
-    expect(stderr).toMatch(/^error \[[a-z_]+\]: /);
+    expect(stderr).toMatch(/^error \[token_request_failed\]: /);
+    expect(stderr).toMatch(/^hint: .*OFFICERND_CLIENT_SECRET/m);
     expect(stderr).not.toContain('not-the-secret-42');
     sandbox.mocks.officernd.resetTokenRateLimit();
   });

@@ -70,6 +70,8 @@ const CLI_HINTS: Record<string, string> = {
     'the passphrase must be 16, 24 or 32 bytes; for a shop on PHP < 5.6 that zero-pads or cuts keys, pass --legacy-key.',
   '401.1': 'McParken rejected MCPARKEN_APIKEY (keys expire after 90 days): ask McParken for a new one.',
   '401.2': 'check MCPARKEN_USERNAME and MCPARKEN_PASSWORD.',
+  token_request_failed:
+    'each CLI run requests a new OfficeRnD token and OfficeRnD allows 5 a minute: after a 429 wait a minute; otherwise check OFFICERND_CLIENT_ID, OFFICERND_CLIENT_SECRET and the scopes granted to the app.',
   wialon_auth_untrusted_base_url: "add the link's Wialon server to WIALON_TRUSTED_BASE_URLS if you really trust it.",
 };
 
