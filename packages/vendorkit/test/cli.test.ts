@@ -123,13 +123,16 @@ describe('help and usage errors', () => {
     expect(token.stderr).toContain('MCPARKEN_USERNAME');
   });
 
-  it('secrets cannot be given as flags', async () => {
-    const { code, stderr } = await cli(
-      ['printlounge', 'link', '--shop', 'x', '--user', 'u', '--passphrase', 'p'],
-      env(),
-    );
+  it.each([
+    'printlounge link --shop x --user u --passphrase flag-secret-value',
+    'mcparken token --password=flag-secret-value',
+    'officernd members --client-secret flag-secret-value',
+  ])('secrets cannot be given as flags: %s', async (command) => {
+    const { code, stderr, stdout } = await cli(command.split(' '), env());
     expect(code).toBe(2);
-    expect(stderr).toMatch(/unknown option '--passphrase'/);
+    expect(stderr).toMatch(/^error: --[a-z-]+ is not accepted: secrets never come from flags/);
+    expect(stderr).toContain('PRINTLOUNGE_PASSPHRASE');
+    expect(stderr + stdout).not.toContain('flag-secret-value');
   });
 });
 

@@ -1,5 +1,5 @@
 import { Command, CommanderError } from 'commander';
-import { CliContext, type CliIo, describeError, UsageError } from './context.js';
+import { CliContext, type CliIo, describeError, SECRET_ENV_NAMES, UsageError } from './context.js';
 import { registerMcParkenCommands } from './mcparken.js';
 import { registerOfficeRnDCommands } from './officernd.js';
 import { registerPrintLoungeCommands } from './printlounge.js';
@@ -36,6 +36,15 @@ export async function run(argv: readonly string[], options: RunOptions = {}): Pr
     untilStopped: options.untilStopped,
   });
   const program = buildProgram(ctx, options.version ?? '0.0.0');
+  const optionArgs = argv.includes('--') ? argv.slice(0, argv.indexOf('--')) : argv;
+  const secretFlag = optionArgs.find((arg) => SECRET_FLAG.test(arg));
+  if (secretFlag !== undefined) {
+    const name = secretFlag.split('=')[0];
+    ctx.err(
+      `error: ${name} is not accepted: secrets never come from flags (they would land in shell history and process lists).\nSet the environment variable instead: ${SECRET_ENV_NAMES.join(', ')} (see the command's --help).\n`,
+    );
+    return EXIT_CODES.usage;
+  }
   try {
     await program.parseAsync([...argv], { from: 'user' });
     return EXIT_CODES.ok;
@@ -63,6 +72,10 @@ function buildProgram(ctx: CliContext, version: string): Command {
   registerSandboxCommand(program, ctx);
   return program;
 }
+
+/** Flags someone might try for a secret; refused with a pointer to the environment variable. */
+const SECRET_FLAG =
+  /^--(passphrase|password|pass|apikey|api-key|secret|client-secret|api-token|token|access-token)(=|$)/i;
 
 /** What to do on the command line about some error codes (the package messages speak in API terms). */
 const CLI_HINTS: Record<string, string> = {
