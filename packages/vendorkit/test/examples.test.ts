@@ -2,7 +2,8 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { runMcParkenScenario } from '../../../examples/mcparken-client/src/scenario.js';
 import { runOfficeRnDScenario } from '../../../examples/officernd-webhooks/src/scenario.js';
-import { runPrintLoungeScenario } from '../../../examples/printlounge-web/src/scenario.js';
+import { startPrintLoungeWebApp } from '../../../examples/printlounge-web/src/app.js';
+import { DEMO_USER, runPrintLoungeScenario } from '../../../examples/printlounge-web/src/scenario.js';
 import { runWialonBridgeScenario } from '../../../examples/wialon-okdesk-bridge/src/scenario.js';
 import { type Sandbox, startSandbox } from '../src/sandbox.js';
 
@@ -35,6 +36,22 @@ describe('example scenarios', () => {
       log,
     );
     expect(landingPage).toContain('Logged in as <span id="user">max@example.com</span>');
+  });
+
+  it('printlounge-web: a misconfigured passphrase gives an error page with the code, not the secret', async () => {
+    const badPassphrase = 'Hier steht die geheime Passphrase'; // 33 bytes
+    const app = await startPrintLoungeWebApp(
+      { shopBaseUrl: sandbox.urls.printlounge, passphrase: badPassphrase },
+      DEMO_USER,
+    );
+    try {
+      const response = await fetch(new URL('/print-shop', app.url), { redirect: 'manual' });
+      expect(response.status).toBe(500);
+      const text = await response.text();
+      expect(text).toBe('Could not open the print shop (invalid_key_size).');
+    } finally {
+      await app.close();
+    }
   });
 
   it('officernd-webhooks: full sync plus webhooks converge with OfficeRnD', async () => {
