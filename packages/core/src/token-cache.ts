@@ -17,7 +17,11 @@ export interface TokenCacheOptions {
   key: string;
   /** Asks the vendor for a new token. Called at most once at a time per cache, and per store while the lock holds. */
   fetchToken: () => Promise<FetchedToken>;
-  /** Renew this many milliseconds before the token expires. */
+  /**
+   * Renew this many milliseconds before the token expires. For tokens that live less than four
+   * times this margin, a quarter of their lifetime is used instead, so a short-lived token is
+   * still reused for most of its life rather than renewed on every call.
+   */
   refreshMarginMs: number;
   /** After a failed fetch, rethrow that failure for this long instead of asking again (protects rate-limited token endpoints). Default 0. */
   failureCooldownMs?: number;
@@ -40,6 +44,8 @@ export interface TokenCache {
 interface StoredToken {
   token: string;
   expiresAt: number;
+  /** When to renew: `expiresAt` less the effective margin of this token. */
+  refreshAt: number;
 }
 
 /** Thrown when a token renewed by another process did not appear within the lock's lifetime. */
@@ -60,15 +66,18 @@ export function createTokenCache(options: TokenCacheOptions): TokenCache {
   let local: StoredToken | undefined;
   let lastFailure: { error: unknown; at: number } | undefined;
 
-  const fresh = (t: StoredToken | undefined): t is StoredToken =>
-    t !== undefined && t.expiresAt - refreshMarginMs > now();
+  const fresh = (t: StoredToken | undefined): t is StoredToken => t !== undefined && t.refreshAt > now();
 
   const readStore = async (): Promise<StoredToken | undefined> => {
     const raw = await store.get(key);
     if (raw === undefined) return undefined;
     try {
       const parsed = JSON.parse(raw) as StoredToken;
-      return typeof parsed.token === 'string' && typeof parsed.expiresAt === 'number' ? parsed : undefined;
+      return typeof parsed.token === 'string' &&
+        typeof parsed.expiresAt === 'number' &&
+        typeof parsed.refreshAt === 'number'
+        ? parsed
+        : undefined;
     } catch {
       return undefined;
     }
@@ -84,7 +93,13 @@ export function createTokenCache(options: TokenCacheOptions): TokenCache {
       throw error;
     }
     lastFailure = undefined;
-    const entry = { token: fetched.token, expiresAt: now() + fetched.lifetimeMs };
+    const receivedAt = now();
+    const margin = Math.min(refreshMarginMs, fetched.lifetimeMs / 4);
+    const entry = {
+      token: fetched.token,
+      expiresAt: receivedAt + fetched.lifetimeMs,
+      refreshAt: receivedAt + fetched.lifetimeMs - margin,
+    };
     if (fetched.lifetimeMs > 0) await store.set(key, JSON.stringify(entry), { ttlMs: fetched.lifetimeMs });
     return entry;
   };

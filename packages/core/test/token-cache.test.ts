@@ -40,6 +40,17 @@ describe('createTokenCache', () => {
     expect(fetchToken).toHaveBeenCalledTimes(2);
   });
 
+  it('renews a token shorter-lived than four margins at three quarters of its life, not on every call', async () => {
+    const { cache, fetchToken, advance } = setup(20_000);
+    expect(await cache.get()).toBe('t1');
+    advance(14_999);
+    expect(await cache.get()).toBe('t1');
+    expect(fetchToken).toHaveBeenCalledTimes(1);
+    advance(1);
+    expect(await cache.get()).toBe('t2');
+    expect(fetchToken).toHaveBeenCalledTimes(2);
+  });
+
   it('invalidate drops only the named token, so late callers do not discard a newer one', async () => {
     const { cache, fetchToken } = setup();
     const first = await cache.get();

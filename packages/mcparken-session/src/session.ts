@@ -96,8 +96,8 @@ export class McParkenSession {
         store: this.#options.store,
         key,
         fetchToken: () => this.#requestToken(),
-        // The margin is applied per token in #requestToken (it depends on the token's lifetime).
-        refreshMarginMs: 0,
+        // The cache uses min(margin, lifetime / 4) per token, so a 60-s token renews at 50 s.
+        refreshMarginMs: this.#options.refreshMarginMs,
         // Other processes wait this long for us before presuming the renewal dead: cover every attempt.
         lockTtlMs:
           (this.#options.timeoutMs + MAX_SESSION_RETRY_WAIT_MS) * (this.#options.retries + 1) +
@@ -211,7 +211,6 @@ export class McParkenSession {
         { status: response.status, bodyText, dateHeader: response.headers.get('date') },
         { url: shownUrl, secrets: this.#secrets },
       );
-      const marginMs = Math.min(this.#options.refreshMarginMs, parsed.lifetimeMs / 4);
       const entry: CachedSession = { accessToken: parsed.accessToken, receivedAt, lifetimeMs: parsed.lifetimeMs };
       if (parsed.userId !== undefined) entry.userId = parsed.userId;
       if (parsed.tokenType !== undefined) entry.tokenType = parsed.tokenType;
@@ -219,7 +218,7 @@ export class McParkenSession {
       if (parsed.expires !== undefined) entry.expires = parsed.expires;
       const serialized = JSON.stringify(entry);
       this.#remember(entry.accessToken, serialized);
-      return { token: serialized, lifetimeMs: parsed.lifetimeMs - marginMs };
+      return { token: serialized, lifetimeMs: parsed.lifetimeMs };
     }
   }
 

