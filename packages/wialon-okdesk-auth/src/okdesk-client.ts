@@ -1,5 +1,5 @@
 import { ConfigurationError, parseHttpUrl } from '@vendorkit/core';
-import { z } from 'zod';
+import * as z from 'zod/mini';
 import { WialonAuthError } from './errors.js';
 import { createExchangeClient, type ExchangeResult, exchange } from './exchange.js';
 import { fromExchange } from './wialon-api.js';
@@ -51,14 +51,14 @@ export interface OkdeskClient extends ContactDirectory {
 }
 
 const contactSchema = z.looseObject({
-  id: z.union([z.number().int(), z.string().min(1).max(64)]),
-  login: z.string().nullable().optional(),
+  id: z.union([z.int(), z.string().check(z.minLength(1), z.maxLength(64))]),
+  login: z.optional(z.nullable(z.string())),
 });
-const contactListSchema = z.array(z.unknown()).max(10_000);
+const contactListSchema = z.array(z.unknown()).check(z.maxLength(10_000));
 const loginLinkSchema = z.looseObject({
-  url: z.string().optional(),
-  link: z.string().optional(),
-  login_link: z.string().optional(),
+  url: z.optional(z.string()),
+  link: z.optional(z.string()),
+  login_link: z.optional(z.string()),
 });
 
 /** Parses one contact-shaped value; undefined when it is not a contact with a string login. */

@@ -1,5 +1,5 @@
 import type { KyInstance } from 'ky';
-import { z } from 'zod';
+import * as z from 'zod/mini';
 import { WialonAuthError, type WialonAuthReason } from './errors.js';
 import { ExchangeFailure, exchange } from './exchange.js';
 import type { TrustedWialonBaseUrl } from './trusted-base-urls.js';
@@ -25,16 +25,16 @@ export function reasonForWialonError(code: number): WialonAuthReason {
   return REFUSAL_CODES.has(code) ? 'invalid_auth_hash' : 'upstream_unavailable';
 }
 
-const errorAnswer = z.looseObject({ error: z.number().int() });
+const errorAnswer = z.looseObject({ error: z.int() });
 const sessionAnswer = z.looseObject({
-  eid: z.string().min(1).max(512),
-  au: z.string().max(1024).optional(),
-  user: z
-    .looseObject({
-      nm: z.string().max(1024).optional(),
-      id: z.number().int().optional(),
-    })
-    .optional(),
+  eid: z.string().check(z.minLength(1), z.maxLength(512)),
+  au: z.optional(z.string().check(z.maxLength(1024))),
+  user: z.optional(
+    z.looseObject({
+      nm: z.optional(z.string().check(z.maxLength(1024))),
+      id: z.optional(z.int()),
+    }),
+  ),
 });
 
 /**
