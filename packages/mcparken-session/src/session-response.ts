@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod/mini';
 import { McParkenError } from './errors.js';
 import { detectVendorError } from './vendor-error.js';
 
@@ -26,16 +26,19 @@ export interface SessionAnswer {
   dateHeader?: string | null;
 }
 
-const scalar = z.union([z.string(), z.number()]).transform((value) => String(value));
+const scalar = z.pipe(
+  z.union([z.string(), z.number()]),
+  z.transform((value: string | number) => String(value)),
+);
 
-/** The documented success shape; unknown fields are ignored. */
+/** The documented success shape; unknown fields are ignored. A `zod/mini` schema: `.safeParse`/`.parse` as usual. */
 export const sessionResponseSchema = z.looseObject({
-  access_token: z.string().min(1),
-  expires_in: scalar.optional(),
-  token_type: z.string().optional(),
-  userid: scalar.optional(),
-  issued: z.string().optional(),
-  expires: z.string().optional(),
+  access_token: z.string().check(z.minLength(1)),
+  expires_in: z.optional(scalar),
+  token_type: z.optional(z.string()),
+  userid: z.optional(scalar),
+  issued: z.optional(z.string()),
+  expires: z.optional(z.string()),
 });
 
 const VENDOR_TIME =
