@@ -1,15 +1,21 @@
-import { z } from 'zod';
+import * as z from 'zod/mini';
 
 /**
- * Zod schemas of the OfficeRnD Flex v2 objects this package reads. Every object schema
+ * Zod schemas (`zod/mini`) of the OfficeRnD Flex v2 objects this package reads. Every object schema
  * is loose: unknown fields are kept, so a field OfficeRnD adds tomorrow still reaches you.
  * Only the fields the client relies on are required (`_id`, and `results` on pages).
  */
 
 /** A reference to another object: OfficeRnD sends an id, or sometimes the populated object; both become the id. */
-export const refSchema = z.union([z.string(), z.looseObject({ _id: z.string() }).transform((o) => o._id)]);
+export const refSchema = z.union([
+  z.string(),
+  z.pipe(
+    z.looseObject({ _id: z.string() }),
+    z.transform((o: { _id: string }) => o._id),
+  ),
+]);
 
-const optionalText = z.string().nullish();
+const optionalText = z.nullish(z.string());
 
 /** Member statuses documented by OfficeRnD; other strings are accepted too. */
 export type MemberStatus = 'active' | 'former' | 'pending' | 'contact' | 'not_approved' | 'drop-in' | 'lead';
@@ -20,12 +26,12 @@ export const memberSchema = z.looseObject({
   name: optionalText,
   email: optionalText,
   phone: optionalText,
-  location: refSchema.nullish(),
-  company: refSchema.nullish(),
-  status: z.string().nullish(),
+  location: z.nullish(refSchema),
+  company: z.nullish(refSchema),
+  status: z.nullish(z.string()),
   startDate: optionalText,
-  tags: z.array(z.string()).nullish(),
-  properties: z.record(z.string(), z.unknown()).nullish(),
+  tags: z.nullish(z.array(z.string())),
+  properties: z.nullish(z.record(z.string(), z.unknown())),
   createdAt: optionalText,
   modifiedAt: optionalText,
 });
@@ -37,8 +43,8 @@ export const companySchema = z.looseObject({
   _id: z.string(),
   name: optionalText,
   email: optionalText,
-  location: refSchema.nullish(),
-  status: z.string().nullish(),
+  location: z.nullish(refSchema),
+  status: z.nullish(z.string()),
   createdAt: optionalText,
   modifiedAt: optionalText,
 });
@@ -51,8 +57,8 @@ export const planSchema = z.looseObject({
   name: optionalText,
   code: optionalText,
   type: optionalText,
-  price: z.number().nullish(),
-  locations: z.array(refSchema).nullish(),
+  price: z.nullish(z.number()),
+  locations: z.nullish(z.array(refSchema)),
 });
 /** An OfficeRnD plan; unknown fields are kept. */
 export type Plan = z.infer<typeof planSchema>;
@@ -64,11 +70,11 @@ export type MembershipCalculatedStatus = 'not_started' | 'active' | 'expired' | 
 export const membershipSchema = z.looseObject({
   _id: z.string(),
   name: optionalText,
-  plan: refSchema.nullish(),
-  member: refSchema.nullish(),
-  company: refSchema.nullish(),
-  status: z.string().nullish(),
-  calculatedStatus: z.string().nullish(),
+  plan: z.nullish(refSchema),
+  member: z.nullish(refSchema),
+  company: z.nullish(refSchema),
+  status: z.nullish(z.string()),
+  calculatedStatus: z.nullish(z.string()),
   startDate: optionalText,
   endDate: optionalText,
   createdAt: optionalText,
@@ -84,9 +90,9 @@ export const webhookSchema = z.looseObject({
   _id: z.string(),
   url: z.string(),
   description: optionalText,
-  eventTypes: z.array(z.string()).nullish(),
+  eventTypes: z.nullish(z.array(z.string())),
   secret: optionalText,
-  isEnabled: z.boolean().nullish(),
+  isEnabled: z.nullish(z.boolean()),
 });
 /** A webhook subscription; `secret` is what `verifyWebhook` needs. */
 export type Webhook = z.infer<typeof webhookSchema>;
@@ -111,46 +117,46 @@ export interface Page<T> {
   [key: string]: unknown;
 }
 
+/** A page cursor: a string, or `null` at the ends (absent counts as `null`). */
+const cursorSchema = z.pipe(
+  z.nullish(z.string()),
+  z.transform((v: string | null | undefined) => v ?? null),
+);
+
 /** Builds the schema of a page of `item`. */
-export function pageSchema<T extends z.ZodType>(item: T) {
+export function pageSchema<T extends z.ZodMiniType>(item: T) {
   return z.looseObject({
     results: z.array(item),
-    cursorNext: z
-      .string()
-      .nullish()
-      .transform((v) => v ?? null),
-    cursorPrev: z
-      .string()
-      .nullish()
-      .transform((v) => v ?? null),
-    rangeStart: z.number().nullish(),
-    rangeEnd: z.number().nullish(),
+    cursorNext: cursorSchema,
+    cursorPrev: cursorSchema,
+    rangeStart: z.nullish(z.number()),
+    rangeEnd: z.nullish(z.number()),
   });
 }
 
 /** The OAuth token response of `POST /oauth/token`. */
 export const tokenResponseSchema = z.looseObject({
-  access_token: z.string().min(1),
-  token_type: z.string().optional(),
-  expires_in: z.number().positive().optional(),
-  scope: z.string().optional(),
+  access_token: z.string().check(z.minLength(1)),
+  token_type: z.optional(z.string()),
+  expires_in: z.optional(z.number().check(z.positive())),
+  scope: z.optional(z.string()),
 });
 
 /** A NestJS error body `{ statusCode, message, error }`, or an OAuth one `{ error, error_description }`. */
 export const errorBodySchema = z.looseObject({
-  statusCode: z.number().optional(),
-  message: z.union([z.string(), z.array(z.unknown())]).optional(),
-  error: z.string().optional(),
-  error_description: z.string().optional(),
+  statusCode: z.optional(z.number()),
+  message: z.optional(z.union([z.string(), z.array(z.unknown())])),
+  error: z.optional(z.string()),
+  error_description: z.optional(z.string()),
 });
 
 /** Reads a webhook event envelope; `data.object` is checked per event type in `verifyWebhook`. */
 export const webhookEnvelopeSchema = z.looseObject({
-  event: z.string().min(1),
-  eventType: z.string().min(1),
+  event: z.string().check(z.minLength(1)),
+  eventType: z.string().check(z.minLength(1)),
   data: z.looseObject({
     object: z.unknown(),
-    previousAttributes: z.record(z.string(), z.unknown()).nullish(),
+    previousAttributes: z.nullish(z.record(z.string(), z.unknown())),
   }),
-  createdAt: z.string().nullish(),
+  createdAt: z.nullish(z.string()),
 });

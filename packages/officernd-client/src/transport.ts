@@ -1,6 +1,7 @@
 import { createHttp, redactSecrets } from '@vendorkit/core';
 import { isHTTPError, isTimeoutError, type KyInstance } from 'ky';
-import type { z } from 'zod';
+import { en } from 'zod/locales';
+import * as z from 'zod/mini';
 import { networkReason, type OfficeRnDTokenProvider } from './auth/token.js';
 import { codeForStatus, OfficeRnDError } from './errors.js';
 import { errorBodySchema } from './schemas.js';
@@ -17,7 +18,7 @@ export interface TransportOptions {
 }
 
 /** One call to the v2 API. */
-export interface RequestSpec<S extends z.ZodType | undefined> {
+export interface RequestSpec<S extends z.ZodMiniType | undefined> {
   method: 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE';
   /** Path below `/api/v2/organizations/{orgSlug}/`, already URL-encoded. */
   path: string;
@@ -33,10 +34,23 @@ export interface RequestSpec<S extends z.ZodType | undefined> {
 
 /** Sends authenticated requests and turns every failure into an {@link OfficeRnDError}. */
 export interface Transport {
-  request<S extends z.ZodType | undefined>(
+  request<S extends z.ZodMiniType | undefined>(
     spec: RequestSpec<S>,
-  ): Promise<S extends z.ZodType ? z.output<S> : undefined>;
+  ): Promise<S extends z.ZodMiniType ? z.output<S> : undefined>;
 }
+
+const englishMessage = en().localeError;
+
+/**
+ * Words validation issues as classic zod does ("Invalid input: expected string, received undefined"):
+ * `zod/mini` loads no locale, so its messages would otherwise be a bare "Invalid input". A global
+ * `z.config(...)` locale (which classic zod also installs when loaded) still takes precedence.
+ */
+const issueMessage: z.core.$ZodErrorMap = (issue) => {
+  const config = z.config();
+  if (config.localeError) return undefined;
+  return config.customError?.(issue) ?? englishMessage(issue);
+};
 
 /**
  * The authenticated HTTP layer: bearer token from the cache, retries (429/5xx with
@@ -89,7 +103,7 @@ export function createTransport(options: TransportOptions): Transport {
             where,
           );
         }
-        const parsed = spec.schema.safeParse(json);
+        const parsed = spec.schema.safeParse(json, { error: issueMessage });
         if (!parsed.success) {
           const issues = parsed.error.issues
             .slice(0, 3)

@@ -1,4 +1,4 @@
-import type { z } from 'zod';
+import type * as z from 'zod/mini';
 import { OfficeRnDError } from '../errors.js';
 import { iteratePages, type ListQuery, serializeQuery } from '../pagination.js';
 import { type Page, pageSchema } from '../schemas.js';
@@ -27,7 +27,7 @@ export function pathId(resource: string, id: unknown): string {
 }
 
 /** Builds list/page/get for the resource at `path` whose items match `item`. */
-export function createReadableResource<S extends z.ZodType, Q extends ListQuery>(
+export function createReadableResource<S extends z.ZodMiniType, Q extends ListQuery>(
   transport: Transport,
   path: string,
   item: S,
