@@ -335,7 +335,7 @@ async function storeKey(baseUrl: string, username: string): Promise<string> {
     await crypto.subtle.digest('SHA-256', new TextEncoder().encode(`${baseUrl}\n${username}`)),
   );
   const hex = Array.from(bytes.subarray(0, 16), (b) => b.toString(16).padStart(2, '0')).join('');
-  return `vendorkit:mcparken-session:${hex}`;
+  return `mcparken:token:${hex}`;
 }
 
 function decodeEntry(serialized: string): CachedSession | undefined {

@@ -306,7 +306,7 @@ async function replayKey(base: string, authHash: string): Promise<string> {
   // The store holds a digest, not the hash: a shared Redis must not become a list of live hashes.
   const digest = await crypto.subtle.digest('SHA-256', new TextEncoder().encode(`${base}\n${authHash}`));
   const hex = Array.from(new Uint8Array(digest), (byte) => byte.toString(16).padStart(2, '0')).join('');
-  return `vendorkit:wialon-okdesk-auth:used-hash:${hex}`;
+  return `wialon-okdesk:used-hash:${hex}`;
 }
 
 /** Thrown by {@link withDeadline}; only its name reaches errors and logs. */
