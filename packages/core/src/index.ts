@@ -1,3 +1,4 @@
+export { readTextUpTo } from './body.js';
 export {
   ConfigurationError,
   isVendorkitError,

@@ -3,6 +3,7 @@ import {
   createHttp,
   createTokenCache,
   REDACTED,
+  readTextUpTo,
   redactSecrets,
   redactUrl,
   type TokenCache,
@@ -359,38 +360,9 @@ async function sniffVendorError(response: Response, secrets: string[]): Promise<
   const type = response.headers.get('content-type') ?? '';
   if (type !== '' && !/json|text/i.test(type)) return undefined;
   if (Number(response.headers.get('content-length') ?? 0) > MAX_SNIFFED_BODY) return undefined;
-  const text = await readSmallBody(response, MAX_SNIFFED_BODY);
+  const text = await readTextUpTo(response, MAX_SNIFFED_BODY).catch(() => undefined);
   if (text === undefined || !text.includes('error')) return undefined;
   return detectVendorError(text, secrets);
-}
-
-/** The body as text if it is at most `maxBytes` long; stops reading (and cancels) beyond that, or on a read error. */
-async function readSmallBody(response: Response, maxBytes: number): Promise<string | undefined> {
-  if (response.body === null) return '';
-  const reader = response.body.getReader();
-  const chunks: Uint8Array[] = [];
-  let size = 0;
-  try {
-    for (;;) {
-      const { done, value } = await reader.read();
-      if (done) break;
-      size += value.byteLength;
-      if (size > maxBytes) {
-        void reader.cancel().catch(() => undefined);
-        return undefined;
-      }
-      chunks.push(value);
-    }
-  } catch {
-    return undefined;
-  }
-  const bytes = new Uint8Array(size);
-  let offset = 0;
-  for (const chunk of chunks) {
-    bytes.set(chunk, offset);
-    offset += chunk.byteLength;
-  }
-  return new TextDecoder().decode(bytes);
 }
 
 function bearerToken(header: string | null): string | undefined {

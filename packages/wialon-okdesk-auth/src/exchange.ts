@@ -1,3 +1,4 @@
+import { readTextUpTo } from '@vendorkit/core';
 import ky, { type KyInstance } from 'ky';
 
 /** Why an HTTP exchange produced no usable answer. Carries no URL, header or body. */
@@ -86,33 +87,15 @@ export async function exchange(
 }
 
 async function readCapped(response: Response, signal: AbortSignal, timeoutMs: number): Promise<string> {
-  if (response.body === null) return '';
-  const reader = response.body.getReader();
-  const chunks: Uint8Array[] = [];
-  let size = 0;
+  let text: string | undefined;
   try {
-    for (;;) {
-      const { done, value } = await reader.read();
-      if (done) break;
-      size += value.byteLength;
-      if (size > MAX_BODY_BYTES) {
-        await reader.cancel().catch(() => undefined);
-        throw new ExchangeFailure('too_large', `answer larger than ${MAX_BODY_BYTES} bytes`);
-      }
-      chunks.push(value);
-    }
+    text = await readTextUpTo(response, MAX_BODY_BYTES);
   } catch (error) {
-    if (error instanceof ExchangeFailure) throw error;
     if (signal.aborted) throw new ExchangeFailure('timeout', `answer not complete within ${timeoutMs} ms`);
     throw new ExchangeFailure('network', `connection lost while reading the answer (${safeName(error)})`);
   }
-  const all = new Uint8Array(size);
-  let offset = 0;
-  for (const chunk of chunks) {
-    all.set(chunk, offset);
-    offset += chunk.byteLength;
-  }
-  return new TextDecoder().decode(all);
+  if (text === undefined) throw new ExchangeFailure('too_large', `answer larger than ${MAX_BODY_BYTES} bytes`);
+  return text;
 }
 
 function safeName(error: unknown): string {
