@@ -73,6 +73,18 @@ describe('Wialon network faults', () => {
     expect(performance.now() - started).toBeLessThan(300 + 1500);
   });
 
+  it('an answer larger than 1 MiB → upstream_unavailable, without buffering the rest', async () => {
+    behaviour = (_req, res) => {
+      res.writeHead(200, { 'content-type': 'application/json' });
+      const chunk = `{"eid":"${SESSION}","au":"Carol","pad":"${'x'.repeat(64 * 1024)}`;
+      // 4 MiB in all unless the client stops reading earlier.
+      for (let i = 0; i < 64 && !res.destroyed; i += 1) res.write(chunk);
+      res.end('"}');
+    };
+    const { auth, log } = makeAuth(5_000);
+    await expectUpstream(auth.verify({ user: 'Carol', baseUrl: base, authHash: HASH }), log);
+  });
+
   it('headers then a stalled body → upstream_unavailable within timeoutMs', async () => {
     behaviour = (_req, res) => {
       res.writeHead(200, { 'content-type': 'application/json' });
