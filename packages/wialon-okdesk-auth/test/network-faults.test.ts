@@ -75,11 +75,11 @@ describe('Wialon network faults', () => {
 
   it('an answer larger than 1 MiB → upstream_unavailable, without buffering the rest', async () => {
     behaviour = (_req, res) => {
+      // A valid answer but for its size (4 MiB of padding), so size is the only reason to refuse it.
       res.writeHead(200, { 'content-type': 'application/json' });
-      const chunk = `{"eid":"${SESSION}","au":"Carol","pad":"${'x'.repeat(64 * 1024)}`;
-      // 4 MiB in all unless the client stops reading earlier.
-      for (let i = 0; i < 64 && !res.destroyed; i += 1) res.write(chunk);
-      res.end('"}');
+      res.write('{"pad":"');
+      for (let i = 0; i < 64 && !res.destroyed; i += 1) res.write('x'.repeat(64 * 1024));
+      res.end(`","eid":"${SESSION}","au":"Carol","user":{"nm":"Carol","id":5}}`);
     };
     const { auth, log } = makeAuth(5_000);
     await expectUpstream(auth.verify({ user: 'Carol', baseUrl: base, authHash: HASH }), log);
