@@ -21,6 +21,7 @@ export {
   type CompanyQuery,
   type DateFilter,
   type FieldFilter,
+  type FilterScalar,
   type ListQuery,
   MAX_PAGE_SIZE,
   type MemberQuery,
@@ -85,4 +86,5 @@ export {
   signWebhookPayload,
   type VerifyWebhookOptions,
   verifyWebhook,
+  type WebhookEventBase,
 } from './webhooks.js';

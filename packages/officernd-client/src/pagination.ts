@@ -4,14 +4,15 @@ import type { Page } from './schemas.js';
 /** Largest `$limit` OfficeRnD v2 accepts (and its default). */
 export const MAX_PAGE_SIZE = 50;
 
-type Scalar = string | number | boolean;
+/** A value a filter compares a field with. */
+export type FilterScalar = string | number | boolean;
 
 /**
  * A filter on a field, with OfficeRnD's operator names: a value (equality), an array
  * (shorthand for `$in`), or operators — `{ $in: ['active', 'pending'] }` is sent as
  * `status[$in]=active,pending`.
  */
-export type FieldFilter<T extends Scalar = string> =
+export type FieldFilter<T extends FilterScalar = string> =
   | T
   | readonly T[]
   | { $in?: readonly T[]; $nin?: readonly T[]; $ne?: T };

@@ -23,7 +23,8 @@ export const DEFAULT_SIGNATURE_NAME = 'signature';
 const RAW_BODY_HINT =
   'Pass the RAW request body exactly as received (string, Uint8Array or ArrayBuffer), not JSON.stringify(parsedBody): re-serialised JSON does not match the signature.';
 
-interface EventBase<T extends string, O> {
+/** What every webhook event has: its id, type, the object it is about, and when it happened. */
+export interface WebhookEventBase<T extends string, O> {
   /** Event id: the same id on every redelivery (use it to deduplicate). */
   event: string;
   eventType: T;
@@ -33,13 +34,16 @@ interface EventBase<T extends string, O> {
 }
 
 /** `member.created|updated|removed`: `data.object` is the member. */
-export type MemberEvent = EventBase<'member.created' | 'member.updated' | 'member.removed', Member>;
+export type MemberEvent = WebhookEventBase<'member.created' | 'member.updated' | 'member.removed', Member>;
 /** `membership.created|updated|removed`: `data.object` is the membership. */
-export type MembershipEvent = EventBase<'membership.created' | 'membership.updated' | 'membership.removed', Membership>;
+export type MembershipEvent = WebhookEventBase<
+  'membership.created' | 'membership.updated' | 'membership.removed',
+  Membership
+>;
 /** `company.created|updated|removed`: `data.object` is the company. */
-export type CompanyEvent = EventBase<'company.created' | 'company.updated' | 'company.removed', Company>;
+export type CompanyEvent = WebhookEventBase<'company.created' | 'company.updated' | 'company.removed', Company>;
 /** Any other event type (invoices, bookings, fees, …): `data.object` untyped. */
-export type OtherWebhookEvent = EventBase<string, Record<string, unknown>>;
+export type OtherWebhookEvent = WebhookEventBase<string, Record<string, unknown>>;
 /**
  * A verified OfficeRnD webhook event. Narrow it with {@link isMemberEvent},
  * {@link isMembershipEvent} or {@link isCompanyEvent} (a plain `eventType ===` check
