@@ -1,18 +1,18 @@
 /** The four example scenarios (what `pnpm run demo` runs), end to end against one sandbox. */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { runMcParkenScenario } from '../../../examples/mcparken-client/src/scenario.js';
-import { runOfficeRnDScenario } from '../../../examples/officernd-webhooks/src/scenario.js';
 import { startPrintLoungeWebApp } from '../../../examples/printlounge-web/src/app.js';
-import { DEMO_USER, runPrintLoungeScenario } from '../../../examples/printlounge-web/src/scenario.js';
-import { runWialonBridgeScenario } from '../../../examples/wialon-okdesk-bridge/src/scenario.js';
+import { DEMO_USER } from '../../../examples/printlounge-web/src/scenario.js';
+import { sandboxScenarios } from '../scripts/scenarios.js';
 import { type Sandbox, startSandbox } from '../src/sandbox.js';
 
 let sandbox: Sandbox;
+let scenarios: ReturnType<typeof sandboxScenarios>;
 const lines: string[] = [];
 const log = (line: string) => lines.push(line);
 
 beforeAll(async () => {
   sandbox = await startSandbox();
+  scenarios = sandboxScenarios(sandbox);
 });
 afterAll(async () => {
   await sandbox.close();
@@ -31,10 +31,7 @@ afterAll(async () => {
 
 describe('example scenarios', () => {
   it('printlounge-web: the link lands logged in at the shop', async () => {
-    const { landingPage } = await runPrintLoungeScenario(
-      { shopBaseUrl: sandbox.urls.printlounge, passphrase: sandbox.credentials.printlounge.passphrase },
-      log,
-    );
+    const { landingPage } = await scenarios.printlounge.run(log);
     expect(landingPage).toContain('Logged in as <span id="user">max@example.com</span>');
   });
 
@@ -55,15 +52,7 @@ describe('example scenarios', () => {
   });
 
   it('officernd-webhooks: full sync plus webhooks converge with OfficeRnD', async () => {
-    const result = await runOfficeRnDScenario(
-      {
-        ...sandbox.credentials.officernd,
-        baseUrl: sandbox.urls.officernd,
-        identityUrl: sandbox.urls.officerndIdentity,
-      },
-      sandbox.mocks.officernd,
-      log,
-    );
+    const result = await scenarios.officernd.run(log);
     const active = sandbox.mocks.officernd.db.members.all().filter((m) => m.status === 'active').length;
     expect(result.usersAtEnd).toBe(active);
     expect(result.usersAfterSync).toBe(active);
@@ -71,19 +60,7 @@ describe('example scenarios', () => {
 
   it('wialon-okdesk-bridge: genuine click redirects, replay and forged host are refused', async () => {
     const before = sandbox.mocks.okdesk.loginLinks.length;
-    const result = await runWialonBridgeScenario(
-      {
-        trustedWialonBaseUrls: [sandbox.urls.wialon],
-        okdesk: { baseUrl: sandbox.urls.okdesk, apiToken: sandbox.credentials.okdesk.apiToken },
-      },
-      {
-        baseUrl: sandbox.urls.wialon,
-        mintAuthHash: (user) => sandbox.mocks.wialon.mintAuthHash(user),
-        requestCount: () => sandbox.mocks.wialon.stats.requests,
-      },
-      sandbox.credentials.wialon.user,
-      log,
-    );
+    const result = await scenarios.wialon.run(log);
     expect(result).toEqual({ genuine: 302, replay: 403, forged: 403 });
     expect(sandbox.mocks.okdesk.loginLinks.length).toBe(before + 1);
     // The redirect target is the sandbox's stand-in for the Okdesk portal, signed in as the contact.
@@ -93,11 +70,7 @@ describe('example scenarios', () => {
 
   it('mcparken-client: calls survive a server-side token expiry with exactly one renewal', async () => {
     const sessionsBefore = sandbox.mocks.mcparken.stats.tokensIssued;
-    const result = await runMcParkenScenario(
-      { ...sandbox.credentials.mcparken, baseUrl: sandbox.urls.mcparken },
-      () => sandbox.mocks.mcparken.revokeAll(),
-      log,
-    );
+    const result = await scenarios.mcparken.run(log);
     expect(result.secondToken).not.toBe(result.firstToken);
     expect(sandbox.mocks.mcparken.stats.tokensIssued - sessionsBefore).toBe(2);
     expect(sandbox.mocks.mcparken.stats.expiredTokenAnswers).toBeGreaterThanOrEqual(1);
