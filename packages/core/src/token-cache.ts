@@ -112,6 +112,9 @@ export function createTokenCache(options: TokenCacheOptions): TokenCache {
       if (fresh(shared)) return shared;
       if (await store.setIfAbsent(lockKey, owner, { ttlMs: lockTtlMs })) {
         try {
+          // Another process may have renewed and released the lock since our read above.
+          const renewed = await readStore();
+          if (fresh(renewed)) return renewed;
           return await fetchAndStore();
         } finally {
           if ((await store.get(lockKey)) === owner) await store.delete(lockKey);

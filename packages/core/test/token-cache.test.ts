@@ -1,5 +1,5 @@
 import { describe, expect, it, vi } from 'vitest';
-import { createMemoryStore, createTokenCache, singleFlight } from '../src/index.js';
+import { createMemoryStore, createTokenCache, type Store, singleFlight } from '../src/index.js';
 
 describe('singleFlight', () => {
   it('shares one pending call between concurrent callers and starts a new one afterwards', async () => {
@@ -75,6 +75,31 @@ describe('createTokenCache', () => {
     const [ta, tb] = await Promise.all([a.get(), b.get()]);
     expect(ta).toBe('shared1');
     expect(tb).toBe('shared1');
+    expect(fetchToken).toHaveBeenCalledTimes(1);
+  });
+
+  it('re-reads the store after taking the lock, so a renewal that finished meanwhile is not repeated', async () => {
+    // B finds no token, then A renews and releases the lock before B takes it.
+    const shared = createMemoryStore();
+    let letBLock!: () => void;
+    const bMayLock = new Promise<void>((resolve) => {
+      letBLock = resolve;
+    });
+    const storeB: Store = {
+      ...shared,
+      setIfAbsent: async (key, value, options) => {
+        await bMayLock;
+        return shared.setIfAbsent(key, value, options);
+      },
+    };
+    let n = 0;
+    const fetchToken = vi.fn(async () => ({ token: `t${++n}`, lifetimeMs: 60_000 }));
+    const a = createTokenCache({ store: shared, key: 'k', fetchToken, refreshMarginMs: 1_000 });
+    const b = createTokenCache({ store: storeB, key: 'k', fetchToken, refreshMarginMs: 1_000 });
+    const pendingB = b.get();
+    expect(await a.get()).toBe('t1');
+    letBLock();
+    expect(await pendingB).toBe('t1');
     expect(fetchToken).toHaveBeenCalledTimes(1);
   });
 
