@@ -69,6 +69,23 @@ describe('help and usage errors', () => {
       expect(stdout).toContain(command);
   });
 
+  it('-V prints the version before a command, but after one it is a value, not the version flag', async () => {
+    const version = await cli(['-V']);
+    expect(version.code).toBe(0);
+    expect(version.stdout).toMatch(/^\d+\.\d+\.\d+/);
+    const env = { PRINTLOUNGE_PASSPHRASE: '0123456789abcdef0123456789abcdef' };
+    // "-V" is a valid customer_user_name (its characters are A-Z0-9_-.@): a link for that user.
+    const link = await cli(['printlounge', 'link', '--shop', 'acme', '--user', '-V'], env);
+    expect(link.code).toBe(0);
+    const decoded = await cli(['printlounge', 'decode', '--', link.stdout.trim()], env);
+    expect(decoded.stdout).toContain('"customer_user_name": "-V"');
+    // …and as a lifetime it is refused like any other non-number.
+    const lifetime = await cli(['printlounge', 'link', '--shop', 'acme', '--user', 'MAX', '--valid-for', '-V'], env);
+    expect(lifetime.code).toBe(2);
+    expect(lifetime.stdout).toBe('');
+    expect(lifetime.stderr).toMatch(/^error: option '--valid-for <seconds>' argument '-V' is invalid/m);
+  });
+
   it.each([
     'printlounge link',
     'printlounge decode',

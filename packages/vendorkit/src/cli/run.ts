@@ -60,6 +60,9 @@ function buildProgram(ctx: CliContext, version: string): Command {
       'Print-Lounge links, McParken tokens, OfficeRnD members and Wialon→Okdesk checks from the shell, and a local sandbox of every vendor API.\nSecrets are read from environment variables only, never from flags.',
     )
     .version(version, '-V, --version', 'print the vendorkit version')
+    // Program options count only before the command: otherwise `--user -V` would print the
+    // version and exit 0 instead of reading "-V" as the (invalid) user name.
+    .enablePositionalOptions()
     .exitOverride()
     .configureOutput({ writeOut: (text) => ctx.out(text), writeErr: (text) => ctx.err(text) })
     .showHelpAfterError('(add --help for usage)')
