@@ -7,7 +7,14 @@ export interface NodeHandlerOptions {
    * taken from the `Host` header (only the query string matters to `handle()`).
    */
   publicOrigin?: string;
+  /**
+   * Largest request body read into memory; a longer one is answered 413 without calling the
+   * handler. Default 64 KiB (`handle()` itself accepts only GET, which has no body).
+   */
+  maxBodyBytes?: number;
 }
+
+const DEFAULT_MAX_BODY_BYTES = 64 * 1024;
 
 /**
  * Adapts a fetch-style handler (such as `auth.handle`) to `node:http` / Express:
@@ -22,8 +29,17 @@ export function toNodeHandler(
 ): (req: IncomingMessage, res: ServerResponse, next?: (error?: unknown) => void) => Promise<void> {
   return async (req, res, next) => {
     try {
-      const response = await handler(await toRequest(req, options));
-      await writeResponse(res, response);
+      const request = await toRequest(req, options);
+      if (request === undefined) {
+        res.writeHead(413, {
+          'content-type': 'text/plain; charset=utf-8',
+          'cache-control': 'no-store',
+          connection: 'close',
+        });
+        res.end('Payload Too Large');
+        return;
+      }
+      await writeResponse(res, await handler(request));
     } catch (error) {
       if (next) {
         next(error);
@@ -39,7 +55,8 @@ export function toNodeHandler(
   };
 }
 
-async function toRequest(req: IncomingMessage, options: NodeHandlerOptions): Promise<Request> {
+/** The request as a Fetch `Request`, or `undefined` when its body is longer than allowed. */
+async function toRequest(req: IncomingMessage, options: NodeHandlerOptions): Promise<Request | undefined> {
   const path = (req as IncomingMessage & { originalUrl?: string }).originalUrl ?? req.url ?? '/';
   const origin = options.publicOrigin ?? `http://${sanitizeHost(req.headers.host)}`;
   const url = new URL(path.startsWith('/') ? path : `/${path}`, origin);
@@ -50,9 +67,15 @@ async function toRequest(req: IncomingMessage, options: NodeHandlerOptions): Pro
   }
   const method = req.method ?? 'GET';
   if (method === 'GET' || method === 'HEAD') return new Request(url, { method, headers });
+  const maxBodyBytes = options.maxBodyBytes ?? DEFAULT_MAX_BODY_BYTES;
   const chunks: Uint8Array[] = [];
-  for await (const chunk of req) chunks.push(typeof chunk === 'string' ? new TextEncoder().encode(chunk) : chunk);
-  const size = chunks.reduce((total, chunk) => total + chunk.byteLength, 0);
+  let size = 0;
+  for await (const chunk of req) {
+    const bytes: Uint8Array = typeof chunk === 'string' ? new TextEncoder().encode(chunk) : chunk;
+    size += bytes.byteLength;
+    if (size > maxBodyBytes) return undefined;
+    chunks.push(bytes);
+  }
   const body = new Uint8Array(size);
   let offset = 0;
   for (const chunk of chunks) {

@@ -71,6 +71,32 @@ describe('toNodeHandler() on a real loopback server', () => {
     expect(body).not.toContain(hash);
   });
 
+  it('answers 413 to a body over the limit without calling the handler or reading it all', async () => {
+    let handlerCalls = 0;
+    const small = createServer(
+      toNodeHandler(
+        async () => {
+          handlerCalls += 1;
+          return new Response('ok');
+        },
+        { maxBodyBytes: 1024 },
+      ),
+    );
+    await new Promise<void>((resolve) => small.listen(0, '127.0.0.1', resolve));
+    const smallOrigin = `http://127.0.0.1:${(small.address() as AddressInfo).port}`;
+    try {
+      const atLimit = await fetch(`${smallOrigin}/wialonauth`, { method: 'POST', body: 'x'.repeat(1024) });
+      expect(atLimit.status).toBe(200);
+      const tooLarge = await fetch(`${smallOrigin}/wialonauth`, { method: 'POST', body: 'x'.repeat(1025) });
+      expect(tooLarge.status).toBe(413);
+      expect(await tooLarge.text()).toBe('Payload Too Large');
+      expect(handlerCalls).toBe(1);
+    } finally {
+      small.closeAllConnections();
+      await new Promise((resolve) => small.close(resolve));
+    }
+  });
+
   it('passes method, query, body and several Set-Cookie headers through; a throwing handler gives a bare 500', async () => {
     const response = await fetch(`${origin}/cookies?x=1`, { method: 'POST', body: 'payload' });
     expect(response.status).toBe(201);
