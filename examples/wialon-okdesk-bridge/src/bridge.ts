@@ -31,7 +31,9 @@ export async function startWialonBridge(
 ): Promise<RunningBridge> {
   const auth = createWialonOkdeskAuth({
     trustedWialonBaseUrls: config.trustedWialonBaseUrls,
-    okdesk: config.okdesk,
+    // Redirect into the portal through Okdesk's login_link endpoint: undocumented (VENDORS.md §3,
+    // [G]) hence opt-in; the sandbox serves it. On an account without it, pass portalLoginLink.
+    okdesk: { ...config.okdesk, loginLink: true },
     ...(config.logger ? { logger: config.logger } : {}),
   });
   const wialonauth = toNodeHandler((request) => auth.handle(request));

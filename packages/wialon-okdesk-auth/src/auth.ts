@@ -22,7 +22,15 @@ export interface WialonOkdeskAuthResult {
 }
 
 /** Okdesk through its REST API: account URL and API key (plus lookup tuning). */
-export type OkdeskApiOptions = Omit<OkdeskClientOptions, 'fetch' | 'timeoutMs'>;
+export interface OkdeskApiOptions extends Omit<OkdeskClientOptions, 'fetch' | 'timeoutMs'> {
+  /**
+   * Let `handle()` redirect a successful login to a one-time portal link from
+   * `POST /api/v1/login_link`. Okdesk does not document that endpoint (VENDORS.md §3, [G]), so
+   * this is off by default: switch it on only when your account answers it; otherwise pass
+   * `onSuccess` or `portalLoginLink`. Default false.
+   */
+  loginLink?: boolean;
+}
 
 /** Options of {@link createWialonOkdeskAuth}. */
 export interface WialonOkdeskAuthOptions {
@@ -110,7 +118,7 @@ export function createWialonOkdeskAuth(options: WialonOkdeskAuthOptions): Wialon
   if (typeof replayStore?.setIfAbsent !== 'function') {
     throw new ConfigurationError('replayStore must implement the vendorkit Store interface (setIfAbsent is required).');
   }
-  const { directory, apiToken } = resolveDirectory(options.okdesk, options.fetch, timeoutMs);
+  const { directory, apiToken, loginLink } = resolveDirectory(options.okdesk, options.fetch, timeoutMs);
   const customDirectory = apiToken === undefined;
   const client = createExchangeClient(options.fetch);
   const ttlMs = lifetimeSeconds * 1000;
@@ -229,12 +237,10 @@ export function createWialonOkdeskAuth(options: WialonOkdeskAuthOptions): Wialon
     }
   };
 
-  const createLoginLink = directory.createLoginLink?.bind(directory);
-
   const handle = async (request: Request): Promise<Response> => {
-    if (!options.onSuccess && !options.portalLoginLink && !createLoginLink) {
+    if (!options.onSuccess && !options.portalLoginLink && !loginLink) {
       throw new ConfigurationError(
-        'handle() does not know what to answer a successful login with: pass onSuccess(result, request) or portalLoginLink(result, request), or use okdesk: { baseUrl, apiToken } so the Okdesk login link can be used. verify() needs neither.',
+        'handle() does not know what to answer a successful login with: pass onSuccess(result, request) or portalLoginLink(result, request); or, if your Okdesk account offers the (undocumented) POST /api/v1/login_link, set okdesk.loginLink: true. verify() needs none of them.',
       );
     }
     // Only GET: link scanners that send HEAD/POST must not burn the one-time hash.
@@ -251,7 +257,7 @@ export function createWialonOkdeskAuth(options: WialonOkdeskAuthOptions): Wialon
     try {
       const link = options.portalLoginLink
         ? await options.portalLoginLink(result, request)
-        : await (createLoginLink as NonNullable<typeof createLoginLink>)(result.contact);
+        : await (loginLink as NonNullable<typeof loginLink>)(result.contact);
       location = new URL(String(link)).toString();
     } catch (error) {
       logger.warn(
@@ -279,7 +285,11 @@ function resolveDirectory(
   okdesk: WialonOkdeskAuthOptions['okdesk'],
   fetchImpl: typeof fetch | undefined,
   timeoutMs: number,
-): { directory: ContactDirectory; apiToken: string | undefined } {
+): {
+  directory: ContactDirectory;
+  apiToken: string | undefined;
+  loginLink: ((contact: OkdeskContact) => Promise<string>) | undefined;
+} {
   if (typeof okdesk !== 'object' || okdesk === null) {
     throw new ConfigurationError(
       'okdesk must be { baseUrl, apiToken } (Okdesk REST API) or an object with findContactByLogin(login).',
@@ -292,14 +302,22 @@ function resolveDirectory(
     if (okdesk.createLoginLink !== undefined && typeof okdesk.createLoginLink !== 'function') {
       throw new ConfigurationError('okdesk.createLoginLink must be a function (contact) => Promise<string>.');
     }
-    return { directory: okdesk, apiToken: undefined };
+    return { directory: okdesk, apiToken: undefined, loginLink: okdesk.createLoginLink?.bind(okdesk) };
+  }
+  const { loginLink: useLoginLink, ...clientOptions } = okdesk;
+  if (useLoginLink !== undefined && typeof useLoginLink !== 'boolean') {
+    throw new ConfigurationError('okdesk.loginLink must be true or false.');
   }
   const directory = createOkdeskClient({
-    ...okdesk,
+    ...clientOptions,
     timeoutMs,
     ...(fetchImpl === undefined ? {} : { fetch: fetchImpl }),
   });
-  return { directory, apiToken: okdesk.apiToken };
+  return {
+    directory,
+    apiToken: okdesk.apiToken,
+    loginLink: useLoginLink === true ? (contact) => directory.createLoginLink(contact) : undefined,
+  };
 }
 
 async function replayKey(base: string, authHash: string): Promise<string> {

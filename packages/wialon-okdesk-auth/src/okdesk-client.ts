@@ -32,7 +32,11 @@ export interface OkdeskClientOptions {
   baseUrl: string;
   /** API key from Okdesk settings → API. Sent as the `api_token` query parameter; never printed. */
   apiToken: string;
-  /** Try the (unconfirmed) `login` filter of contact search before listing. Default true. */
+  /**
+   * Try `GET /api/v1/contacts/?login=…` before listing. Okdesk does not document a `login` filter
+   * (VENDORS.md §3, [G]): expect it to be ignored. Default false; switch it on only when your
+   * account is known to honour it (one request instead of a listing).
+   */
   loginFilter?: boolean;
   /** Contacts per list page, 1–100. Default 100. */
   pageSize?: number;
@@ -75,28 +79,32 @@ export function parseOkdeskContact(value: unknown): OkdeskContact | undefined {
 export function parseOkdeskContactList(
   status: number,
   text: string,
-): { contacts: OkdeskContact[]; lastId: number | undefined; count: number } {
+): { contacts: OkdeskContact[]; smallestId: number | undefined; count: number } {
   const json = okdeskJson(status, text, 'contacts/list');
   const list = contactListSchema.safeParse(json);
   if (!list.success) throw okdeskUpstream('Okdesk answered contacts/list with something that is not a list.', status);
   const contacts: OkdeskContact[] = [];
-  let lastId: number | undefined;
+  let smallestId: number | undefined;
   for (const entry of list.data) {
     const id = (entry as { id?: unknown } | null)?.id;
-    if (typeof id === 'number' && Number.isSafeInteger(id)) lastId = lastId === undefined ? id : Math.max(lastId, id);
+    if (typeof id === 'number' && Number.isSafeInteger(id)) {
+      smallestId = smallestId === undefined ? id : Math.min(smallestId, id);
+    }
     const contact = parseOkdeskContact(entry);
     if (contact) contacts.push(contact);
   }
-  return { contacts, lastId, count: list.data.length };
+  return { contacts, smallestId, count: list.data.length };
 }
 
 /**
  * Builds the Okdesk client. API calls (see README "Okdesk API calls"):
- * - [unconfirmed] `GET /api/v1/contacts/?login=…` — contact search by login. The answer is
- *   trusted only when a returned contact's `login` equals the login exactly; a server that
- *   ignores the filter (returns someone else) or rejects it (400) switches this client to listing.
- * - [documented] `GET /api/v1/contacts/list?page[size]=100&page[from_id]=…` — cursor pages,
- *   stops at the first exact match, a short page, or `maxPages`.
+ * - [documented] `GET /api/v1/contacts/list?page[size]=100&page[from_id]=…` — Okdesk's default
+ *   (backwards) order: newest first, each next page below the smallest id seen; stops at the
+ *   first exact match, a short or empty page, or `maxPages`.
+ * - [unconfirmed, opt-in `loginFilter`] `GET /api/v1/contacts/?login=…` — contact search by
+ *   login. The answer is trusted only when a returned contact's `login` equals the login exactly;
+ *   a server that ignores the filter (returns someone else, or refuses a search without a known
+ *   parameter) or rejects it (400) switches this client to listing.
  * - [unconfirmed] `POST /api/v1/login_link` `{user_type:"contact", user_id, one_time:true}` →
  *   `{url}` (or `link` / `login_link`): a one-time portal login URL.
  */
@@ -125,7 +133,7 @@ export function createOkdeskClient(options: OkdeskClientOptions): OkdeskClient {
   const apiRoot = `${base.origin}${base.pathname.replace(/\/+$/, '')}/api/v1`;
   const token = options.apiToken;
   const client = createExchangeClient(options.fetch);
-  let loginFilterUsable = options.loginFilter ?? true;
+  let loginFilterUsable = options.loginFilter ?? false;
   const inFlight = new Map<string, Promise<OkdeskContact | null>>();
 
   const call = async (
@@ -171,6 +179,10 @@ export function createOkdeskClient(options: OkdeskClientOptions): OkdeskClient {
     return 'unknown';
   };
 
+  // Okdesk lists run backwards unless told otherwise (VENDORS.md §3, [C]): the first page holds
+  // the largest ids, `page[from_id]` asks for the ids below it. So the cursor is the smallest id
+  // seen, and a page whose smallest id does not go down means the end (or a server that ignores
+  // the cursor): never a loop.
   const viaList = async (login: string): Promise<OkdeskContact | null> => {
     let fromId: number | undefined;
     for (let page = 0; page < maxPages; page++) {
@@ -178,12 +190,11 @@ export function createOkdeskClient(options: OkdeskClientOptions): OkdeskClient {
       if (fromId !== undefined) query['page[from_id]'] = String(fromId);
       const answer = await call('/contacts/list', query);
       rejectAuthFailure(answer.status);
-      const { contacts, lastId, count } = parseOkdeskContactList(answer.status, answer.text);
+      const { contacts, smallestId, count } = parseOkdeskContactList(answer.status, answer.text);
       const exact = contacts.find((c) => c.login === login);
       if (exact) return exact;
-      // Done on a short page, or when the cursor does not advance (guards an inclusive from_id).
-      if (count < pageSize || lastId === undefined || (fromId !== undefined && lastId <= fromId)) return null;
-      fromId = lastId;
+      if (count === 0 || smallestId === undefined || (fromId !== undefined && smallestId >= fromId)) return null;
+      fromId = smallestId;
     }
     throw okdeskUpstream(
       `Okdesk has more than ${maxPages * pageSize} contacts to list; raise okdesk.maxPages or pass a findContactByLogin directory.`,

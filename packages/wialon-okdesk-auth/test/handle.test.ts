@@ -24,7 +24,7 @@ beforeEach(() => {
 const auth = (extra: Partial<Parameters<typeof createWialonOkdeskAuth>[0]> = {}) =>
   createWialonOkdeskAuth({
     trustedWialonBaseUrls: [WIALON],
-    okdesk: { baseUrl: OKDESK, apiToken: API_TOKEN },
+    okdesk: { baseUrl: OKDESK, apiToken: API_TOKEN, loginLink: true },
     logger: log.logger,
     ...extra,
   });
@@ -41,7 +41,20 @@ async function expectPage(response: Response, status: number, secrets: string[])
 }
 
 describe('handle()', () => {
-  it('success without onSuccess: 302 to the Okdesk one-time login link', async () => {
+  it("does not count on Okdesk's undocumented login_link: without onSuccess, portalLoginLink or okdesk.loginLink it is a ConfigurationError", async () => {
+    // VENDORS.md §3 [G]: no public evidence of a login_link endpoint. A default that calls it would
+    // answer 502 after every successful check on an account without one.
+    const plain = auth({ okdesk: { baseUrl: OKDESK, apiToken: API_TOKEN } });
+    const error = await rejectionOf(
+      plain.handle(new Request(link({ user: 'Carol', baseUrl: WIALON, authHash: wialon.mintAuthHash('Carol') }))),
+    );
+    expect(isVendorkitError(error, 'invalid_configuration')).toBe(true);
+    expect((error as Error).message).toMatch(/okdesk\.loginLink/);
+    expect(wialon.stats.requests).toBe(0);
+    expect(okdesk.stats).toMatchObject({ list: 0, loginLink: 0 });
+  });
+
+  it('success with okdesk.loginLink: true and no onSuccess: 302 to the Okdesk one-time login link', async () => {
     const authHash = wialon.mintAuthHash('Carol');
     const response = await auth().handle(new Request(link({ user: 'Carol', baseUrl: WIALON, authHash })));
     expect(response.status).toBe(302);

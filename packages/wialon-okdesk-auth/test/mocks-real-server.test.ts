@@ -60,7 +60,7 @@ describe('mocks served over real HTTP under configurable base URLs', () => {
   it('end to end: verify() and handle() against the sandbox, with an http + path trusted entry', async () => {
     const auth = createWialonOkdeskAuth({
       trustedWialonBaseUrls: [`${origin}/wialon-sandbox`],
-      okdesk: { baseUrl: `${origin}/okdesk`, apiToken: 'sandbox-token' },
+      okdesk: { baseUrl: `${origin}/okdesk`, apiToken: 'sandbox-token', loginLink: true },
       logger: { warn() {}, info() {} },
     });
     const baseUrl = `${origin}/wialon-sandbox`;

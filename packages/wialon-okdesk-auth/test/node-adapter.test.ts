@@ -42,7 +42,7 @@ describe('toNodeHandler() on a real loopback server', () => {
   };
   let nodeAuth = createWialonOkdeskAuth({
     trustedWialonBaseUrls: [WIALON],
-    okdesk: { baseUrl: OKDESK, apiToken: API_TOKEN },
+    okdesk: { baseUrl: OKDESK, apiToken: API_TOKEN, loginLink: true },
     fetch: mockFetch,
     logger: { warn() {}, info() {} },
   });
@@ -51,7 +51,7 @@ describe('toNodeHandler() on a real loopback server', () => {
     nodeOkdesk = createOkdeskMock({ baseUrl: OKDESK, apiToken: API_TOKEN, contacts: [{ login: 'Carol' }] });
     nodeAuth = createWialonOkdeskAuth({
       trustedWialonBaseUrls: [WIALON],
-      okdesk: { baseUrl: OKDESK, apiToken: API_TOKEN },
+      okdesk: { baseUrl: OKDESK, apiToken: API_TOKEN, loginLink: true },
       fetch: mockFetch,
       logger: { warn() {}, info() {} },
     });

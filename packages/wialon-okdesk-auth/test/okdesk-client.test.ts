@@ -21,10 +21,11 @@ afterAll(() => server.close());
 const manyContacts = (n: number) =>
   Array.from({ length: n }, (_, i) => ({ login: `user${i + 1}`, first_name: `U${i + 1}` }));
 
+/** Contacts user1…user<count> (ids 1…count) and a client that tries the login filter first. */
 function setup(loginFilter: 'supported' | 'ignored' | 'rejected', count = 250) {
   const mock = createOkdeskMock({ baseUrl: OKDESK, apiToken: API_TOKEN, contacts: manyContacts(count), loginFilter });
   server.use(...mock.handlers);
-  const client = createOkdeskClient({ baseUrl: OKDESK, apiToken: API_TOKEN });
+  const client = createOkdeskClient({ baseUrl: OKDESK, apiToken: API_TOKEN, loginFilter: true });
   return { mock, client };
 }
 
@@ -39,26 +40,39 @@ describe('createOkdeskClient().findContactByLogin', () => {
   it('falls back to listing when the filter is ignored, and stops using the filter afterwards', async () => {
     const { mock, client } = setup('ignored');
     expect((await client.findContactByLogin('user150'))?.login).toBe('user150');
-    expect(mock.stats).toMatchObject({ search: 1, list: 2 }); // pages 1–100, 101–200: stops at the match
+    expect(mock.stats).toMatchObject({ search: 1, list: 2 }); // pages 250–151, 150–51: stops at the match
     expect((await client.findContactByLogin('user5'))?.login).toBe('user5');
-    expect(mock.stats).toMatchObject({ search: 1, list: 3 });
+    expect(mock.stats).toMatchObject({ search: 1, list: 5 });
   });
 
   it('falls back to listing when the filter is rejected (400)', async () => {
     const { mock, client } = setup('rejected');
-    expect((await client.findContactByLogin('user250'))?.login).toBe('user250');
+    expect((await client.findContactByLogin('user1'))?.login).toBe('user1');
     expect(mock.stats).toMatchObject({ search: 1, list: 3 });
     expect(await client.findContactByLogin('nobody')).toBeNull();
-    expect(mock.stats).toMatchObject({ search: 1, list: 6 });
+    expect(mock.stats).toMatchObject({ search: 1, list: 7 }); // three pages, then an empty one below id 1
   });
 
-  it('pages with page[size]=100 and page[from_id]=last id', async () => {
+  it('a contact whose login differs only in case does not switch the filter off', async () => {
+    const mock = createOkdeskMock({ baseUrl: OKDESK, apiToken: API_TOKEN, contacts: [{ login: 'Alice' }] });
+    server.use(
+      http.get(`${OKDESK}/api/v1/contacts/`, () => HttpResponse.json(mock.contacts[0])),
+      ...mock.handlers,
+    );
+    const client = createOkdeskClient({ baseUrl: OKDESK, apiToken: API_TOKEN, loginFilter: true });
+    expect(await client.findContactByLogin('alice')).toBeNull();
+    expect(await client.findContactByLogin('Alice')).toMatchObject({ login: 'Alice' });
+    expect(urls.filter((u) => u.includes('/contacts/?')).length).toBe(2);
+  });
+
+  it("pages backwards like Okdesk: page[size]=100, no direction, page[from_id] = the page's smallest id", async () => {
     const { client } = setup('rejected', 150);
     await client.findContactByLogin('missing');
     const lists = urls.filter((u) => u.includes('/contacts/list')).map((u) => new URL(u).searchParams);
-    expect(lists.map((p) => [p.get('page[size]'), p.get('page[from_id]')])).toEqual([
-      ['100', null],
-      ['100', '100'],
+    expect(lists.map((p) => [p.get('page[size]'), p.get('page[from_id]'), p.get('page[direction]')])).toEqual([
+      ['100', null, null],
+      ['100', '51', null],
+      ['100', '1', null],
     ]);
   });
 
@@ -67,36 +81,45 @@ describe('createOkdeskClient().findContactByLogin', () => {
     expect(await client.findContactByLogin('USER1')).toBeNull();
   });
 
-  it('terminates when page[from_id] turns out inclusive (cursor does not advance)', async () => {
+  it('terminates when the server ignores page[from_id] (the cursor does not go down)', async () => {
     let calls = 0;
     server.use(
-      http.get(`${OKDESK}/api/v1/contacts/`, () =>
-        HttpResponse.json({ errors: { contact: ['not found'] } }, { status: 404 }),
-      ),
       http.get(`${OKDESK}/api/v1/contacts/list`, () => {
         calls++;
-        return HttpResponse.json(
-          Array.from({ length: 100 }, (_, i) => ({ id: 100 + (i === 99 ? 0 : i), login: `x${i}` })),
-        );
+        return HttpResponse.json(Array.from({ length: 100 }, (_, i) => ({ id: 300 - i, login: `x${i}` })));
       }),
     );
     const client = createOkdeskClient({ baseUrl: OKDESK, apiToken: API_TOKEN });
     expect(await client.findContactByLogin('nobody')).toBeNull();
-    expect(calls).toBeLessThanOrEqual(2);
+    expect(calls).toBe(2);
+  });
+
+  it('terminates against a server that pages forward (ascending ids) whatever it is asked', async () => {
+    let calls = 0;
+    server.use(
+      http.get(`${OKDESK}/api/v1/contacts/list`, ({ request }) => {
+        calls++;
+        const from = Number(new URL(request.url).searchParams.get('page[from_id]') ?? 0);
+        return HttpResponse.json(Array.from({ length: 100 }, (_, i) => ({ id: from + i + 1, login: `x${i}` })));
+      }),
+    );
+    const client = createOkdeskClient({ baseUrl: OKDESK, apiToken: API_TOKEN });
+    expect(await client.findContactByLogin('nobody')).toBeNull();
+    expect(calls).toBe(2);
   });
 
   it('gives up with upstream_unavailable after maxPages', async () => {
     const { client: _unused } = setup('rejected', 350);
     const client = createOkdeskClient({ baseUrl: OKDESK, apiToken: API_TOKEN, maxPages: 2, loginFilter: false });
-    const error = await rejectionOf(client.findContactByLogin('user350'));
+    const error = await rejectionOf(client.findContactByLogin('user1'));
     expect(isWialonAuthError(error, 'upstream_unavailable')).toBe(true);
     expect((error as Error).message).toMatch(/maxPages/);
   });
 
   it('shares one scan between concurrent lookups of the same login', async () => {
     const { mock, client } = setup('rejected', 250);
-    const results = await Promise.all(Array.from({ length: 10 }, () => client.findContactByLogin('user240')));
-    expect(results.every((c) => c?.login === 'user240')).toBe(true);
+    const results = await Promise.all(Array.from({ length: 10 }, () => client.findContactByLogin('user10')));
+    expect(results.every((c) => c?.login === 'user10')).toBe(true);
     expect(mock.stats.list).toBe(3);
   });
 

@@ -22,9 +22,9 @@ export interface OkdeskMockOptions {
   /** Initial contacts. */
   contacts?: ReadonlyArray<Partial<OkdeskMockContact> & { login: string | null }>;
   /**
-   * How contact search treats the (unconfirmed) `login` filter: `supported` (exact match),
-   * `ignored` (returns the first contact, like a server that does not know the parameter),
-   * `rejected` (400 `{"errors":…}`). Default `supported`.
+   * How contact search treats the `login` filter, which Okdesk does not document (VENDORS.md §3,
+   * [G]): `ignored` (default: the parameter is not read, as a server that does not know it
+   * would do), `supported` (exact match), `rejected` (400 `{"errors":…}`).
    */
   loginFilter?: 'supported' | 'ignored' | 'rejected';
 }
@@ -38,15 +38,16 @@ export interface OkdeskMockStats {
 }
 
 /**
- * An in-memory Okdesk API: `GET /api/v1/contacts/` (search by id, email, phone, login),
- * `GET /api/v1/contacts/list` (`page[size]` ≤ 100, `page[from_id]` exclusive, ascending ids),
- * `POST /api/v1/login_link` (unconfirmed endpoint, answers `{url}`), 401 for a wrong
- * `api_token`, and `{"errors":…}` bodies on 4xx.
+ * An in-memory Okdesk API: `GET /api/v1/contacts/` (search by id, email, phone; `login` only
+ * when `loginFilter` says so), `GET /api/v1/contacts/list` (backwards by default, `page[direction]=forward`
+ * ascending; `page[from_id]` exclusive; `page[size]` ≤ 100), `POST /api/v1/login_link`
+ * (unconfirmed endpoint, answers `{url}`), 401 for a wrong `api_token`, and `{"errors":…}`
+ * bodies on 4xx.
  */
 export function createOkdeskMock(options: OkdeskMockOptions = {}) {
   const baseUrl = trimBaseUrl('baseUrl', options.baseUrl ?? 'https://demo.okdesk.ru');
   const apiToken = options.apiToken ?? 'okdesk-mock-token';
-  const loginFilter = options.loginFilter ?? 'supported';
+  const loginFilter = options.loginFilter ?? 'ignored';
   const contacts: OkdeskMockContact[] = [];
   let nextId = 1;
   const addContact = (contact: Partial<OkdeskMockContact> & { login: string | null }): OkdeskMockContact => {
@@ -85,31 +86,33 @@ export function createOkdeskMock(options: OkdeskMockOptions = {}) {
       const size = Number(query.get('page[size]') ?? '50');
       if (!Number.isInteger(size) || size < 1 || size > 100) return errors(400, 'page[size]', 'must be from 1 to 100');
       const fromRaw = query.get('page[from_id]');
-      const fromId = fromRaw === null ? 0 : Number(fromRaw);
-      if (!Number.isInteger(fromId) || fromId < 0) return errors(400, 'page[from_id]', 'must be a contact id');
-      return HttpResponse.json(contacts.filter((c) => c.id > fromId).slice(0, size));
+      const fromId = fromRaw === null ? undefined : Number(fromRaw);
+      if (fromId !== undefined && (!Number.isInteger(fromId) || fromId < 0)) {
+        return errors(400, 'page[from_id]', 'must be a contact id');
+      }
+      // Okdesk lists run backwards unless page[direction]=forward (VENDORS.md §3 "Found since the
+      // first release", [C], Okdesk's API doc text for contacts/list): by default the largest id
+      // comes first and page[from_id] returns the ids below it, descending; forward returns the
+      // ids above from_id, ascending.
+      if (query.get('page[direction]') === 'forward') {
+        return HttpResponse.json(contacts.filter((c) => c.id > (fromId ?? 0)).slice(0, size));
+      }
+      const below = fromId === undefined ? contacts : contacts.filter((c) => c.id < fromId);
+      return HttpResponse.json(below.slice(-size).reverse());
     }),
     http.get(`${baseUrl}/api/v1/contacts/`, ({ request }) => {
       if (!authorized(request)) return unauthorized();
       stats.search++;
       const query = new URL(request.url).searchParams;
+      // `login` is not a documented search parameter (VENDORS.md §3, [G]): ignored unless told otherwise.
       const login = query.get('login');
       if (login !== null && loginFilter === 'rejected') return errors(400, 'login', 'is not a permitted parameter');
-      if (
-        login !== null &&
-        loginFilter === 'ignored' &&
-        !query.has('id') &&
-        !query.has('email') &&
-        !query.has('phone')
-      ) {
-        return contacts[0] ? HttpResponse.json(contacts[0]) : errors(404, 'contact', 'not found');
-      }
       const filters: Array<(c: OkdeskMockContact) => boolean> = [];
       if (query.has('id')) filters.push((c) => String(c.id) === query.get('id'));
       if (query.has('email')) filters.push((c) => c.email === query.get('email'));
       if (query.has('phone')) filters.push((c) => c.phone === query.get('phone'));
       if (login !== null && loginFilter === 'supported') filters.push((c) => c.login === login);
-      if (filters.length === 0) return errors(400, 'base', 'give one of id, email, phone, login');
+      if (filters.length === 0) return errors(400, 'base', 'give one of id, email, phone');
       const found = contacts.find((c) => filters.every((f) => f(c)));
       return found ? HttpResponse.json(found) : errors(404, 'contact', 'not found');
     }),
