@@ -1,8 +1,12 @@
 export { readTextUpTo } from './body.js';
 export {
   ConfigurationError,
+  defineErrorGuard,
+  type ErrorGuard,
   isVendorkitError,
+  type SharedErrorCode,
   StoreError,
+  StoreFullError,
   VendorkitError,
   type VendorkitErrorOptions,
 } from './errors.js';

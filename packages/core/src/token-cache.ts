@@ -49,7 +49,9 @@ interface StoredToken {
 }
 
 /** Thrown when a token renewed by another process did not appear within the lock's lifetime. */
-export class TokenRenewalTimeoutError extends VendorkitError {
+export class TokenRenewalTimeoutError extends VendorkitError<'token_renewal_timeout'> {
+  override readonly name: string = 'TokenRenewalTimeoutError';
+
   constructor() {
     super('token_renewal_timeout', 'Timed out waiting for another process to renew the access token.');
   }

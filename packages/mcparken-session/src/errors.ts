@@ -1,4 +1,4 @@
-import { isVendorkitError, VendorkitError } from '@vendorkit/core';
+import { defineErrorGuard, VendorkitError } from '@vendorkit/core';
 
 /**
  * Error codes McParken documents for its session call, plus the expired-token code.
@@ -52,8 +52,9 @@ export interface McParkenErrorOptions {
  * `invalid_response`, `http_error`). It never holds a `cause`: the underlying fetch or ky error
  * carries request headers and URLs with secrets, so only a redacted summary is kept.
  */
-export class McParkenError extends VendorkitError {
-  declare readonly code: McParkenErrorCode;
+export class McParkenError extends VendorkitError<McParkenErrorCode> {
+  static override readonly family: string = 'mcparken-session';
+  override readonly name: string = 'McParkenError';
   /** HTTP status of the answer, when there was one. */
   readonly status?: number;
   /** The request URL, secrets redacted. */
@@ -80,7 +81,9 @@ export class McParkenError extends VendorkitError {
   }
 }
 
-/** True when `value` is an {@link McParkenError} (from any copy of this package), optionally with `code`. */
-export function isMcParkenError(value: unknown, code?: McParkenErrorCode): value is McParkenError {
-  return isVendorkitError(value, code) && (value as { name?: unknown }).name === 'McParkenError';
-}
+/**
+ * True when `value` is an {@link McParkenError} (from any copy of this package, also in minified
+ * bundles), optionally with `code`; also true for the shared vendorkit errors such as
+ * `invalid_configuration`.
+ */
+export const isMcParkenError = defineErrorGuard<McParkenError, McParkenErrorCode>('mcparken-session');

@@ -1,4 +1,4 @@
-import { VendorkitError, type VendorkitErrorOptions } from '@vendorkit/core';
+import { defineErrorGuard, VendorkitError, type VendorkitErrorOptions } from '@vendorkit/core';
 
 /**
  * Stable codes of {@link OfficeRnDError}. HTTP statuses map to `unauthorized` (401),
@@ -39,15 +39,14 @@ export interface OfficeRnDErrorDetails extends VendorkitErrorOptions {
   retryAfterSeconds?: number;
 }
 
-const OFFICERND_BRAND = Symbol.for('vendorkit.officernd.error');
-
 /**
  * Base class of every error thrown by `@vendorkit/officernd-client`. Check it with
- * `isVendorkitError(error, 'not_found')` or `error.code`; `status` is the HTTP status
+ * `isOfficeRnDError(error, 'not_found')` or `error.code`; `status` is the HTTP status
  * when the vendor answered. Never carries the client secret, an access token or a password.
  */
-export class OfficeRnDError extends VendorkitError {
-  declare readonly code: OfficeRnDErrorCode;
+export class OfficeRnDError extends VendorkitError<OfficeRnDErrorCode> {
+  static override readonly family: string = 'officernd-client';
+  override readonly name: string = 'OfficeRnDError';
   declare readonly status?: number;
   declare readonly vendorMessage?: string;
   declare readonly vendorError?: string;
@@ -64,22 +63,14 @@ export class OfficeRnDError extends VendorkitError {
     if (details.url !== undefined) this.url = details.url;
     if (details.retryAfterSeconds !== undefined) this.retryAfterSeconds = details.retryAfterSeconds;
   }
-
-  /** Brand read by {@link isOfficeRnDError}; survives duplicate package copies. */
-  get [OFFICERND_BRAND](): true {
-    return true;
-  }
 }
 
 /**
- * True when `value` is an {@link OfficeRnDError} (from any copy of this package), optionally
- * with the given `code`. Configuration errors are `ConfigurationError`s, not OfficeRnD errors.
+ * True when `value` is an {@link OfficeRnDError} (from any copy of this package, also in minified
+ * bundles), optionally with the given `code`; also true for the shared vendorkit errors such as
+ * `invalid_configuration`.
  */
-export function isOfficeRnDError(value: unknown, code?: OfficeRnDErrorCode): value is OfficeRnDError {
-  if (typeof value !== 'object' || value === null) return false;
-  if ((value as { [OFFICERND_BRAND]?: unknown })[OFFICERND_BRAND] !== true) return false;
-  return code === undefined || (value as OfficeRnDError).code === code;
-}
+export const isOfficeRnDError = defineErrorGuard<OfficeRnDError, OfficeRnDErrorCode>('officernd-client');
 
 /** Why {@link WebhookVerificationError} rejected a delivery. */
 export type WebhookFailureReason =
@@ -91,6 +82,7 @@ export type WebhookFailureReason =
 
 /** Thrown by `verifyWebhook` (code `webhook_signature_invalid`); `reason` says why. Answer such deliveries with 400. */
 export class WebhookVerificationError extends OfficeRnDError {
+  override readonly name: string = 'WebhookVerificationError';
   readonly reason: WebhookFailureReason;
 
   constructor(reason: WebhookFailureReason, message: string) {
@@ -106,6 +98,7 @@ export class WebhookVerificationError extends OfficeRnDError {
  * OfficeRnD delivers it again.
  */
 export class SyncError extends OfficeRnDError {
+  override readonly name: string = 'SyncError';
   /** The OfficeRnD event id (`event`) concerned. */
   declare readonly eventId?: string;
   /** The member `_id` concerned, when known. */

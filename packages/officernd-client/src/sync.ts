@@ -1,6 +1,6 @@
-import { ConfigurationError, createMemoryStore, isVendorkitError, type Store } from '@vendorkit/core';
+import { ConfigurationError, createMemoryStore, type Store } from '@vendorkit/core';
 import type { OfficeRnDClient } from './client.js';
-import { SyncError } from './errors.js';
+import { isOfficeRnDError, SyncError } from './errors.js';
 import type { Member, Plan } from './schemas.js';
 import { isMemberEvent, isMembershipEvent, type OfficeRnDWebhookEvent } from './webhooks.js';
 
@@ -129,7 +129,7 @@ export function createMemberSync(options: MemberSyncOptions): MemberSync {
     try {
       plan = await client.plans.get(id);
     } catch (error) {
-      if (!isVendorkitError(error, 'not_found')) throw error;
+      if (!isOfficeRnDError(error, 'not_found')) throw error;
       plan = null;
     }
     planCache.set(id, { plan, expiresAt: now() + planCacheMs });
@@ -163,7 +163,7 @@ export function createMemberSync(options: MemberSyncOptions): MemberSync {
     try {
       member = await client.members.get(memberId);
     } catch (error) {
-      if (!isVendorkitError(error, 'not_found')) throw error;
+      if (!isOfficeRnDError(error, 'not_found')) throw error;
       await target.removeUser(memberId);
       return 'removed';
     }

@@ -1,6 +1,6 @@
 import { inspect } from 'node:util';
 import { isVendorkitError } from '@vendorkit/core';
-import { OfficeRnDClient, OfficeRnDError, serializeQuery } from '@vendorkit/officernd-client';
+import { isOfficeRnDError, OfficeRnDClient, OfficeRnDError, serializeQuery } from '@vendorkit/officernd-client';
 import { generateMockData } from '@vendorkit/officernd-client/mocks';
 import { afterEach, describe, expect, it } from 'vitest';
 import { collect, rejection, SECRET, serveHandlers, setupMock } from './helpers.js';
@@ -49,7 +49,7 @@ describe('query serialisation', () => {
     } catch (e) {
       error = e;
     }
-    expect(isVendorkitError(error, 'invalid_query')).toBe(true);
+    expect(isOfficeRnDError(error, 'invalid_query')).toBe(true);
     expect((error as Error).message).toMatch(message);
   });
 });

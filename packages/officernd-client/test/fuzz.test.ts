@@ -1,6 +1,12 @@
 import { inspect } from 'node:util';
 import { isVendorkitError } from '@vendorkit/core';
-import { OfficeRnDClient, serializeQuery, signWebhookPayload, verifyWebhook } from '@vendorkit/officernd-client';
+import {
+  isOfficeRnDError,
+  OfficeRnDClient,
+  serializeQuery,
+  signWebhookPayload,
+  verifyWebhook,
+} from '@vendorkit/officernd-client';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 
@@ -73,7 +79,7 @@ describe('fast-check: verifyWebhook on hostile input', () => {
             await verifyWebhook({ payload, signature, secret, now: () => 1_000 });
             return false; // nothing random may verify
           } catch (error) {
-            expect(isVendorkitError(error, 'webhook_signature_invalid')).toBe(true);
+            expect(isOfficeRnDError(error, 'webhook_signature_invalid')).toBe(true);
             expect(REASONS).toContain((error as { reason: string }).reason);
             expect(leaks(error, [secret])).toBe(false);
             return true;
@@ -109,7 +115,7 @@ describe('fast-check: verifyWebhook on hostile input', () => {
             expect(typeof event.event).toBe('string');
             expect(typeof event.data.object).toBe('object');
           } catch (error) {
-            expect(isVendorkitError(error, 'webhook_signature_invalid')).toBe(true);
+            expect(isOfficeRnDError(error, 'webhook_signature_invalid')).toBe(true);
             expect((error as { reason: string }).reason).toBe('invalid_payload');
           }
         },
@@ -167,7 +173,7 @@ describe('fast-check: response parsing', () => {
         try {
           expect(typeof (await client.getAccessToken())).toBe('string');
         } catch (error) {
-          expect(isVendorkitError(error, 'token_request_failed')).toBe(true);
+          expect(isOfficeRnDError(error, 'token_request_failed')).toBe(true);
           expect(leaks(error, [SECRET])).toBe(false);
         }
       }),
@@ -181,7 +187,7 @@ describe('fast-check: response parsing', () => {
         try {
           expect(serializeQuery(query)).toBeInstanceOf(URLSearchParams);
         } catch (error) {
-          expect(isVendorkitError(error, 'invalid_query')).toBe(true);
+          expect(isOfficeRnDError(error, 'invalid_query')).toBe(true);
         }
       }),
       { numRuns: 3000 },

@@ -1,8 +1,7 @@
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { inspect } from 'node:util';
-import { isVendorkitError } from '@vendorkit/core';
-import { OfficeRnDClient } from '@vendorkit/officernd-client';
+import { isOfficeRnDError, OfficeRnDClient } from '@vendorkit/officernd-client';
 import { afterEach, describe, expect, it } from 'vitest';
 import { rejection } from './helpers.js';
 
@@ -64,7 +63,7 @@ describe('network faults against a loopback server', () => {
     const started = Date.now();
     const error = await rejection(c.members.page());
     const elapsed = Date.now() - started;
-    expect(isVendorkitError(error, 'timeout')).toBe(true);
+    expect(isOfficeRnDError(error, 'timeout')).toBe(true);
     expect(elapsed).toBeGreaterThanOrEqual(250);
     expect(elapsed).toBeLessThan(2000);
     noLeak(error);
@@ -77,7 +76,7 @@ describe('network faults against a loopback server', () => {
     );
     const started = Date.now();
     const error = await rejection(client({ timeoutMs: 300 }).members.page());
-    expect(isVendorkitError(error, 'token_request_failed')).toBe(true);
+    expect(isOfficeRnDError(error, 'token_request_failed')).toBe(true);
     expect((error as Error).message).toMatch(/timed out/);
     expect(Date.now() - started).toBeLessThan(2000);
     expect(hits.token).toBe(1);
@@ -86,7 +85,7 @@ describe('network faults against a loopback server', () => {
   it('a reset connection is a network_error after the retries', async () => {
     const { client, hits } = await loopback((req) => req.socket.destroy());
     const error = await rejection(client({ retries: 2 }).members.page());
-    expect(isVendorkitError(error, 'network_error')).toBe(true);
+    expect(isOfficeRnDError(error, 'network_error')).toBe(true);
     expect(hits.data).toBe(3);
     noLeak(error);
   });
@@ -134,7 +133,7 @@ describe('network faults against a loopback server', () => {
       res.end('{"results": [');
     });
     const error = await rejection(client().members.page());
-    expect(isVendorkitError(error, 'invalid_response')).toBe(true);
+    expect(isOfficeRnDError(error, 'invalid_response')).toBe(true);
     noLeak(error);
   });
 
@@ -171,7 +170,7 @@ describe('network faults against a loopback server', () => {
     await new Promise((resolve) => server!.close(resolve));
     server = undefined;
     const error = await rejection(c.members.page());
-    expect(isVendorkitError(error, 'network_error')).toBe(true);
+    expect(isOfficeRnDError(error, 'network_error')).toBe(true);
     expect((error as Error).message).toMatch(/ECONNREFUSED|fetch failed/);
   });
 });

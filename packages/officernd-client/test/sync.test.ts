@@ -1,7 +1,8 @@
-import { createMemoryStore, isVendorkitError } from '@vendorkit/core';
+import { createMemoryStore } from '@vendorkit/core';
 import {
   type AccessUser,
   createMemberSync,
+  isOfficeRnDError,
   type OfficeRnDWebhookEvent,
   type Plan,
   SyncError,
@@ -147,7 +148,7 @@ describe('fullSync', () => {
     const error = await rejection(
       createMemberSync({ client: clientFor({ retries: 0 }), target: fakeTarget().target, tagForPlan }).fullSync(),
     );
-    expect(isVendorkitError(error, 'server_error')).toBe(true);
+    expect(isOfficeRnDError(error, 'server_error')).toBe(true);
   });
 });
 

@@ -1,6 +1,6 @@
 import { inspect } from 'node:util';
-import { createMemoryStore, isVendorkitError } from '@vendorkit/core';
-import { OfficeRnDClient } from '@vendorkit/officernd-client';
+import { createMemoryStore } from '@vendorkit/core';
+import { isOfficeRnDError, OfficeRnDClient } from '@vendorkit/officernd-client';
 import { generateMockData } from '@vendorkit/officernd-client/mocks';
 import { HttpResponse, http } from 'msw';
 import { afterEach, describe, expect, it } from 'vitest';
@@ -77,7 +77,7 @@ describe('tokens', () => {
     for (let i = 0; i < 10; i++) errors.push(await rejection(client.members.page()));
     expect(mock.stats.tokenRequests).toBe(1);
     for (const error of errors) {
-      expect(isVendorkitError(error, 'token_request_failed')).toBe(true);
+      expect(isOfficeRnDError(error, 'token_request_failed')).toBe(true);
       expect(error).toMatchObject({ status: 401, vendorError: 'invalid_client' });
       expect(everything(error)).not.toContain('wrong-secret-value-xyz');
     }
@@ -240,7 +240,7 @@ describe('a fetch that fails with the secret in its message', () => {
     const client = new OfficeRnDClient({ orgSlug: 'acme', clientId: 'id', clientSecret: SECRET, fetch: fetchImpl });
     const error = await rejection(client.getAccessToken());
     expect(sent).toContain(SECRET); // the failure really carried the secret
-    expect(isVendorkitError(error, 'token_request_failed')).toBe(true);
+    expect(isOfficeRnDError(error, 'token_request_failed')).toBe(true);
     expect(everything(error)).not.toContain(SECRET);
   });
 });

@@ -1,10 +1,10 @@
 import { createHmac } from 'node:crypto';
 import { inspect } from 'node:util';
-import { isVendorkitError } from '@vendorkit/core';
 import {
   isCompanyEvent,
   isMemberEvent,
   isMembershipEvent,
+  isOfficeRnDError,
   signWebhookPayload,
   verifyWebhook,
   WebhookVerificationError,
@@ -24,7 +24,7 @@ const at = (seconds: number) => () => seconds * 1000;
 async function reason(promise: Promise<unknown>): Promise<string> {
   const error = await rejection(promise);
   expect(error).toBeInstanceOf(WebhookVerificationError);
-  expect(isVendorkitError(error, 'webhook_signature_invalid')).toBe(true);
+  expect(isOfficeRnDError(error, 'webhook_signature_invalid')).toBe(true);
   return (error as WebhookVerificationError).reason;
 }
 

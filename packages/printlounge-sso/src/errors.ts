@@ -1,4 +1,4 @@
-import { isVendorkitError, VendorkitError, type VendorkitErrorOptions } from '@vendorkit/core';
+import { defineErrorGuard, VendorkitError, type VendorkitErrorOptions } from '@vendorkit/core';
 
 /**
  * Stable codes of {@link PrintLoungeError}:
@@ -43,10 +43,11 @@ export interface PrintLoungeErrorOptions extends VendorkitErrorOptions {
 
 /**
  * The one error class of `@vendorkit/printlounge-sso`. Check `code` (see {@link PrintLoungeErrorCode})
- * or use `isVendorkitError(err, 'expired')`. Messages never contain the passphrase or field values.
+ * or use `isPrintLoungeError(err, 'expired')`. Messages never contain the passphrase or field values.
  */
-export class PrintLoungeError extends VendorkitError {
-  declare readonly code: PrintLoungeErrorCode;
+export class PrintLoungeError extends VendorkitError<PrintLoungeErrorCode> {
+  static override readonly family: string = 'printlounge-sso';
+  override readonly name: string = 'PrintLoungeError';
   /** The field at fault, for `invalid_field` / `missing_field`. */
   readonly field?: string;
   /** The rule the field broke, for `invalid_field` / `missing_field`. */
@@ -63,9 +64,8 @@ export class PrintLoungeError extends VendorkitError {
 }
 
 /**
- * True when `value` is a {@link PrintLoungeError} (from any copy of this package), optionally with
- * the given `code`. Prefer it to `instanceof`, which fails across duplicate installs and realms.
+ * True when `value` is a {@link PrintLoungeError} (from any copy of this package, also in minified
+ * bundles), optionally with the given `code`; also true for the shared vendorkit errors such as
+ * `invalid_configuration`. Prefer it to `instanceof`, which fails across duplicate installs and realms.
  */
-export function isPrintLoungeError(value: unknown, code?: PrintLoungeErrorCode): value is PrintLoungeError {
-  return isVendorkitError(value, code) && (value as Error).name === 'PrintLoungeError';
-}
+export const isPrintLoungeError = defineErrorGuard<PrintLoungeError, PrintLoungeErrorCode>('printlounge-sso');

@@ -1,6 +1,11 @@
 import { readFileSync } from 'node:fs';
-import { isVendorkitError } from '@vendorkit/core';
-import { decodeAutologinData, encodeAutologinData, httpBuildQuery, type QueryValue } from '@vendorkit/printlounge-sso';
+import {
+  decodeAutologinData,
+  encodeAutologinData,
+  httpBuildQuery,
+  isPrintLoungeError,
+  type QueryValue,
+} from '@vendorkit/printlounge-sso';
 import { describe, expect, it } from 'vitest';
 import { phpNumberToString } from '../src/php-query.js';
 
@@ -77,7 +82,7 @@ describe(`PHP fixtures (${fixtures.generatedBy})`, () => {
       } catch (e) {
         error = e;
       }
-      expect(isVendorkitError(error, 'invalid_key_size')).toBe(true);
+      expect(isPrintLoungeError(error, 'invalid_key_size')).toBe(true);
       expect((error as Error).message).toContain(`${r.passphraseBytes} bytes`);
       expect((error as Error).message).toContain("keyHandling: 'legacy'");
       expect((error as Error).message).not.toContain(r.passphrase);

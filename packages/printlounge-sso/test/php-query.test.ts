@@ -1,5 +1,10 @@
-import { isVendorkitError } from '@vendorkit/core';
-import { encodeAutologinData, httpBuildQuery, parseStr, phpUrlencode } from '@vendorkit/printlounge-sso';
+import {
+  encodeAutologinData,
+  httpBuildQuery,
+  isPrintLoungeError,
+  parseStr,
+  phpUrlencode,
+} from '@vendorkit/printlounge-sso';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { phpQueryParameter, phpUrldecode, utf8DecodeStrict } from '../src/php-query.js';
@@ -30,7 +35,7 @@ describe('phpUrlencode', () => {
       } catch (e) {
         error = e;
       }
-      expect(isVendorkitError(error, 'invalid_field')).toBe(true);
+      expect(isPrintLoungeError(error, 'invalid_field')).toBe(true);
     }
   });
 });
@@ -57,7 +62,7 @@ describe('httpBuildQuery', () => {
       } catch (e) {
         error = e;
       }
-      expect(isVendorkitError(error, 'invalid_field')).toBe(true);
+      expect(isPrintLoungeError(error, 'invalid_field')).toBe(true);
       expect((error as { field?: string }).field).toBe('x');
     }
     expect(() => httpBuildQuery([['only-one'] as never])).toThrow(/pairs/);

@@ -4,6 +4,7 @@ import {
   createAutologinUrl,
   decodeAutologinData,
   encodeAutologinData,
+  isPrintLoungeError,
   parseAutologinUrl,
   type QueryValue,
 } from '@vendorkit/printlounge-sso';
@@ -74,7 +75,7 @@ describe('hostile input (fast-check)', () => {
           } catch (e) {
             error = e;
           }
-          expect(isVendorkitError(error, 'invalid_passphrase')).toBe(true);
+          expect(isPrintLoungeError(error, 'invalid_passphrase')).toBe(true);
         },
       ),
       { numRuns: 2000 },

@@ -1,11 +1,24 @@
-import { redactSecrets, VendorkitError, type VendorkitErrorOptions } from '@vendorkit/core';
+import { defineErrorGuard, redactSecrets, VendorkitError, type VendorkitErrorOptions } from '@vendorkit/core';
 
 /**
  * Base class of the errors `@vendorkit/redis-store` defines itself. An unreachable or
  * failing Redis is reported with core's `StoreError` (code `store_unavailable`) instead,
  * the error every {@link https://www.npmjs.com/package/@vendorkit/core | Store} may throw.
  */
-export class RedisStoreError extends VendorkitError {}
+export class RedisStoreError extends VendorkitError<RedisStoreErrorCode> {
+  static override readonly family: string = 'redis-store';
+  override readonly name: string = 'RedisStoreError';
+}
+
+/** Codes of {@link RedisStoreError}s: `invalid_store_input`. */
+export type RedisStoreErrorCode = 'invalid_store_input';
+
+/**
+ * True when `value` is a {@link RedisStoreError} (from any copy of this package, also in minified
+ * bundles), optionally with `code`; also true for the shared vendorkit errors, such as the
+ * `StoreError` (`store_unavailable`) an unreachable Redis produces.
+ */
+export const isRedisStoreError = defineErrorGuard<RedisStoreError, RedisStoreErrorCode>('redis-store');
 
 /**
  * Thrown when a key or value cannot be stored faithfully: not a string, or a string
@@ -13,6 +26,8 @@ export class RedisStoreError extends VendorkitError {}
  * altered, and two different keys could collide.
  */
 export class RedisStoreInputError extends RedisStoreError {
+  override readonly name: string = 'RedisStoreInputError';
+
   constructor(message: string, options: VendorkitErrorOptions = {}) {
     super('invalid_store_input', message, options);
   }

@@ -1,4 +1,5 @@
-export { RedisStoreError, RedisStoreInputError } from './errors.js';
+export { ConfigurationError, isVendorkitError, StoreError, StoreFullError } from '@vendorkit/core';
+export { isRedisStoreError, RedisStoreError, type RedisStoreErrorCode, RedisStoreInputError } from './errors.js';
 export {
   createRedisStore,
   type RedisStore,

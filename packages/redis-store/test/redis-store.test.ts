@@ -1,9 +1,8 @@
 import { inspect } from 'node:util';
-import { isVendorkitError } from '@vendorkit/core';
 import fc from 'fast-check';
 import { Redis } from 'ioredis';
 import { afterAll, describe, expect, it } from 'vitest';
-import { createRedisStore, type RedisStore } from '../src/index.js';
+import { createRedisStore, isRedisStoreError, type RedisStore } from '../src/index.js';
 import { describeWithRedis, freePort, useRedisServer } from './redis-server.js';
 
 const caught = async (promise: Promise<unknown>): Promise<unknown> =>
@@ -87,14 +86,14 @@ describeWithRedis('createRedisStore', () => {
   it('rejects keys and values Redis would alter with a typed error, before any I/O', async () => {
     const s = store();
     for (const bad of ['\uD800', 'a\uDC00b', 'x\uDBFF']) {
-      expect(isVendorkitError(await caught(s.get(bad)), 'invalid_store_input')).toBe(true);
-      expect(isVendorkitError(await caught(s.set('k', bad)), 'invalid_store_input')).toBe(true);
-      expect(isVendorkitError(await caught(s.setIfAbsent(bad, 'v')), 'invalid_store_input')).toBe(true);
+      expect(isRedisStoreError(await caught(s.get(bad)), 'invalid_store_input')).toBe(true);
+      expect(isRedisStoreError(await caught(s.set('k', bad)), 'invalid_store_input')).toBe(true);
+      expect(isRedisStoreError(await caught(s.setIfAbsent(bad, 'v')), 'invalid_store_input')).toBe(true);
     }
     // Two ids differing only in a lone surrogate must not collide on one key.
     expect(await s.setIfAbsent('webhook:ok\uD83D\uDE00', 'v')).toBe(true);
-    expect(isVendorkitError(await caught(s.set(42 as unknown as string, 'v')), 'invalid_store_input')).toBe(true);
-    expect(isVendorkitError(await caught(s.set('k', undefined as unknown as string)), 'invalid_store_input')).toBe(
+    expect(isRedisStoreError(await caught(s.set(42 as unknown as string, 'v')), 'invalid_store_input')).toBe(true);
+    expect(isRedisStoreError(await caught(s.set('k', undefined as unknown as string)), 'invalid_store_input')).toBe(
       true,
     );
   });
@@ -116,7 +115,7 @@ describeWithRedis('createRedisStore', () => {
           expect(result).toBe('stored');
           expect(await s.get(`prop:${k}`)).toBe(value);
         } else {
-          expect(isVendorkitError(result, 'invalid_store_input'), inspect(result)).toBe(true);
+          expect(isRedisStoreError(result, 'invalid_store_input'), inspect(result)).toBe(true);
         }
       }),
       { numRuns: 1000 },
@@ -133,7 +132,7 @@ describeWithRedis('createRedisStore', () => {
     expect(client.status).toBe('ready');
     expect(await client.get('mine:k')).toBe('v');
     const error = await caught(s.get('k'));
-    expect(isVendorkitError(error, 'store_unavailable')).toBe(true);
+    expect(isRedisStoreError(error, 'store_unavailable')).toBe(true);
     expect(String((error as Error).message)).toMatch(/closed/);
   });
 
@@ -145,7 +144,7 @@ describeWithRedis('createRedisStore', () => {
     await s.quit();
     await s.close();
     const error = await caught(s.get('k'));
-    expect(isVendorkitError(error, 'store_unavailable')).toBe(true);
+    expect(isRedisStoreError(error, 'store_unavailable')).toBe(true);
     const after = await raw().client('LIST');
     // One connection fewer (the store's), even though raw() added one for the second listing.
     expect(String(after).trim().split('\n').length).toBe(String(before).trim().split('\n').length);
@@ -155,7 +154,7 @@ describeWithRedis('createRedisStore', () => {
     const port = await freePort();
     const s = createRedisStore({ url: `redis://127.0.0.1:${port}`, connectTimeoutMs: 200, commandTimeoutMs: 200 });
     cleanups.push(() => s.close());
-    expect(isVendorkitError(await caught(s.get('k')), 'store_unavailable')).toBe(true);
+    expect(isRedisStoreError(await caught(s.get('k')), 'store_unavailable')).toBe(true);
   });
 
   it('does not show the client or its options when inspected', () => {
@@ -195,7 +194,7 @@ describe('createRedisStore options', () => {
     ];
     for (const [options, message] of cases) {
       const error = bad(options);
-      expect(isVendorkitError(error, 'invalid_configuration'), inspect(options)).toBe(true);
+      expect(isRedisStoreError(error, 'invalid_configuration'), inspect(options)).toBe(true);
       expect((error as Error).message).toMatch(message);
     }
   });
@@ -214,7 +213,7 @@ describe('createRedisStore options', () => {
     fc.assert(
       fc.property(fc.oneof(anyOptions, fc.anything()), (options) => {
         const error = bad(options);
-        if (error !== undefined) expect(isVendorkitError(error, 'invalid_configuration'), inspect(error)).toBe(true);
+        if (error !== undefined) expect(isRedisStoreError(error, 'invalid_configuration'), inspect(error)).toBe(true);
       }),
       { numRuns: 1000 },
     );

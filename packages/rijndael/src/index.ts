@@ -1,5 +1,6 @@
+export { ConfigurationError, isVendorkitError } from '@vendorkit/core';
 export { decrypt, type EncryptOptions, encrypt, type KeyInput } from './encrypt.js';
-export { RijndaelError, type RijndaelErrorCode } from './errors.js';
+export { isRijndaelError, RijndaelError, type RijndaelErrorCode } from './errors.js';
 export {
   type McryptCipher,
   type McryptKeyHandling,

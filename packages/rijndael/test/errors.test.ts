@@ -1,7 +1,16 @@
 import { inspect } from 'node:util';
 import { isVendorkitError, VendorkitError } from '@vendorkit/core';
 import { describe, expect, it } from 'vitest';
-import { decrypt, encrypt, mcryptDecrypt, mcryptEncrypt, Rijndael, RijndaelError } from '../src/index.js';
+import {
+  decrypt,
+  encrypt,
+  isRijndaelError,
+  mcryptDecrypt,
+  mcryptEncrypt,
+  Rijndael,
+  RijndaelError,
+  type RijndaelErrorCode,
+} from '../src/index.js';
 
 function caught(fn: () => unknown): RijndaelError {
   try {
@@ -17,7 +26,7 @@ function caught(fn: () => unknown): RijndaelError {
 const key32 = new Uint8Array(32).fill(1);
 
 describe('typed errors', () => {
-  it.each([
+  it.each<[string, () => unknown, RijndaelErrorCode]>([
     ['key of 15 bytes', () => new Rijndael(new Uint8Array(15)), 'invalid_key_size'],
     ['key not bytes', () => new Rijndael('k'.repeat(16) as unknown as Uint8Array), 'invalid_key_size'],
     ['block of 100 bits', () => new Rijndael(key32, 100 as 128), 'invalid_block_size'],
@@ -60,7 +69,8 @@ describe('typed errors', () => {
   ])('%s → %s', (_, fn, code) => {
     const error = caught(fn);
     expect(error.code).toBe(code);
-    expect(isVendorkitError(error, code)).toBe(true);
+    expect(isVendorkitError(error)).toBe(true);
+    expect(isRijndaelError(error, code)).toBe(true);
     expect(error.message.length).toBeGreaterThan(20);
   });
 

@@ -1,4 +1,4 @@
-import { isVendorkitError, VendorkitError } from '@vendorkit/core';
+import { defineErrorGuard, VendorkitError } from '@vendorkit/core';
 
 /**
  * Why a Wialon → Okdesk login was refused.
@@ -48,7 +48,9 @@ export interface WialonAuthErrorDetails {
  * It never holds the auth hash, the Okdesk `api_token` or a Wialon session id: not in the
  * message, not in `cause` (there is none), not in `toJSON()`.
  */
-export class WialonAuthError extends VendorkitError {
+export class WialonAuthError extends VendorkitError<`wialon_auth_${WialonAuthReason}`> {
+  static override readonly family: string = 'wialon-okdesk-auth';
+  override readonly name: string = 'WialonAuthError';
   /** Why the login was refused. */
   readonly reason: WialonAuthReason;
   /** Wialon's numeric error code, when the refusal came from a Wialon `{"error":N}` answer. */
@@ -67,9 +69,16 @@ export class WialonAuthError extends VendorkitError {
   }
 }
 
-/** True when `value` is a {@link WialonAuthError} (from any copy of this package), optionally with `reason`. */
+const isWialonFamilyError = defineErrorGuard<WialonAuthError, `wialon_auth_${WialonAuthReason}`>('wialon-okdesk-auth');
+
+/**
+ * True when `value` is a {@link WialonAuthError} (from any copy of this package, also in minified
+ * bundles), optionally with `reason`. Unlike the other packages' guards it takes the bare reason
+ * (`'replayed'`), not the prefixed code, and it is false for shared errors such as configuration
+ * errors (they are not login refusals).
+ */
 export function isWialonAuthError(value: unknown, reason?: WialonAuthReason): value is WialonAuthError {
-  if (!isVendorkitError(value) || !value.code.startsWith('wialon_auth_')) return false;
+  if (!isWialonFamilyError(value) || !value.code.startsWith('wialon_auth_')) return false;
   const candidate = value as { reason?: unknown };
   if (typeof candidate.reason !== 'string' || !(WIALON_AUTH_REASONS as readonly string[]).includes(candidate.reason)) {
     return false;

@@ -1,3 +1,4 @@
+export { ConfigurationError, isVendorkitError } from '@vendorkit/core';
 export {
   formatWialonAppSettings,
   type WialonAppOption,

@@ -60,7 +60,8 @@ function makeAuth(extra: Partial<Parameters<typeof createWialonOkdeskAuth>[0]> =
 async function refusal(promise: Promise<unknown>, reason: WialonAuthError['reason'], secrets: string[] = []) {
   const error = await rejectionOf(promise);
   expect(isWialonAuthError(error, reason), `expected ${reason}, got ${String(error)}`).toBe(true);
-  expect(isVendorkitError(error, `wialon_auth_${reason}`)).toBe(true);
+  expect(isVendorkitError(error)).toBe(true);
+  expect((error as WialonAuthError).code).toBe(`wialon_auth_${reason}`);
   expect(error).toBeInstanceOf(VendorkitError);
   expectNoSecrets(error, [API_TOKEN, ...secrets, ...wialon.openedSessions]);
   for (const secret of [API_TOKEN, ...secrets, ...wialon.openedSessions]) expect(log.text()).not.toContain(secret);
