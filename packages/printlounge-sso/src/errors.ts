@@ -3,12 +3,16 @@ import { defineErrorGuard, VendorkitError, type VendorkitErrorOptions } from '@v
 /**
  * Stable codes of {@link PrintLoungeError}:
  * - `invalid_u_data`: not base64, empty, truncated (not a whole number of 32-byte blocks) or not UTF-8 inside.
- * - `invalid_passphrase`: the data did not decrypt to a query string — wrong passphrase or altered data.
- * - `invalid_key_size`: the passphrase has a length mcrypt rejects (strict mode: 16, 24 or 32 bytes).
+ * - `invalid_h` (SSO v2): `h` is not base64, empty, truncated (not a whole number of 16-byte blocks) or not UTF-8 inside.
+ * - `invalid_passphrase`: the data did not decrypt to a query string — wrong passphrase (v2: or method or
+ *   IV rule) or altered data.
+ * - `invalid_key_size`: the passphrase has a length mcrypt rejects (strict mode: 16, 24 or 32 bytes), or is empty.
  * - `invalid_field`: a field has the wrong type or breaks the vendor's rule (length, characters, enumeration).
- * - `missing_field`: a required field (`customer_user_name`, `valid_to`) is absent.
- * - `expired`: the link's `valid_to` lies in the past (beyond the allowed clock skew).
+ * - `missing_field`: a required field (`customer_user_name`, `valid_to`; v2: `request_time`) is absent.
+ * - `expired`: the link's `valid_to` lies in the past (beyond the allowed clock skew); v2: its
+ *   `request_time` is older than the allowed age or lies in the future (beyond the clock skew).
  * - `missing_u_data`: a URL without a `u_data` parameter.
+ * - `missing_h` (SSO v2): a URL without an `h` parameter.
  * - `invalid_url`: a URL that cannot be parsed.
  */
 export type PrintLoungeErrorCode =
@@ -19,7 +23,9 @@ export type PrintLoungeErrorCode =
   | 'missing_field'
   | 'expired'
   | 'missing_u_data'
-  | 'invalid_url';
+  | 'invalid_url'
+  | 'invalid_h'
+  | 'missing_h';
 
 /** One broken rule of one field, as reported by {@link PrintLoungeError.issues}. */
 export interface FieldIssue {

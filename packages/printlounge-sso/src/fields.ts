@@ -12,7 +12,7 @@ const LONE_SURROGATE = /\p{Cs}/u;
 const USER_NAME = /^[A-Za-z0-9_.@-]+$/;
 
 /** Reports a `custom` issue tagged with `rule` from a transform (the issue classic zod's `ctx.addIssue` would add). */
-function issue(ctx: z.core.ParsePayload, rule: string, message: string): never {
+export function issue(ctx: z.core.ParsePayload, rule: string, message: string): never {
   ctx.issues.push({ code: 'custom', message, params: { rule }, input: ctx.value });
   return z.NEVER as never;
 }
@@ -24,7 +24,7 @@ function codePoints(text: string): number {
 }
 
 /** UTF-8 text of at most `max` characters (Unicode code points, as the shop's UTF-8 columns count them). */
-function text(max: number) {
+export function text(max: number) {
   return z.pipe(
     z.string({ error: 'must be a string' }),
     z.transform((value: string, ctx) => {
@@ -38,7 +38,7 @@ function text(max: number) {
 }
 
 /** An integer given as a number or as a string of digits (the decoded form); output a number. */
-function integer(min: number, max: number, what = 'an integer') {
+export function integer(min: number, max: number, what = 'an integer') {
   return z.pipe(
     z.union([z.number(), z.string()], { error: `must be ${what}` }),
     z.transform((value: number | string, ctx) => {
@@ -80,7 +80,7 @@ const optional = <T extends z.ZodMiniType>(schema: T) => z.nullish(schema);
  * Adds classic zod's `.loose()` to a `zod/mini` object schema: the same schema that keeps unknown keys
  * (`catchall: unknown`, exactly what classic `.loose()` builds). Lost on clones (`.check()`, `z.extend`…).
  */
-function withLoose<Schema extends z.ZodMiniObject>(schema: Schema) {
+export function withLoose<Schema extends z.ZodMiniObject>(schema: Schema) {
   return Object.assign(schema, {
     /** The same schema, keeping unknown (extra) fields instead of rejecting them. */
     loose: () => z.catchall(schema, z.unknown()),
@@ -201,7 +201,7 @@ export const AUTOLOGIN_FIELD_NAMES = Object.keys(autologinFieldsSchema.shape) as
 const FIELD_SCHEMAS = autologinFieldsSchema.shape as unknown as Record<string, z.ZodMiniType>;
 const REQUIRED_FIELDS = ['valid_to', 'customer_user_name'] as const;
 
-function issueOf(field: string, zodIssue: z.core.$ZodIssue): FieldIssue {
+export function issueOf(field: string, zodIssue: z.core.$ZodIssue): FieldIssue {
   const rule =
     zodIssue.code === 'custom'
       ? String((zodIssue.params as { rule?: unknown } | undefined)?.rule ?? 'custom')

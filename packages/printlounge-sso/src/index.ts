@@ -36,3 +36,18 @@ export type { NowOption } from './options.js';
 export type { KeyHandling, KeyHandlingOptions } from './passphrase.js';
 export { httpBuildQuery, parseStr, phpUrlencode, type QueryFields, type QueryValue } from './php-query.js';
 export { autologinEndpoint, printServerBaseUrl, type ShopLocation } from './shop-url.js';
+export { SSO_METHODS, type SsoCipherOptions, type SsoIv, type SsoMethod } from './sso-cipher.js';
+export { decodeSsoData, encodeSsoData } from './sso-data.js';
+export {
+  formatDateAtom,
+  PRINTLOUNGE_NO,
+  parseRequestTime,
+  SSO_CUSTOMER_USER_LEVELS,
+  SSO_DEST_PAGES,
+  SSO_FIELD_NAMES,
+  SSO_VIEW_SETTINGS,
+  type SsoFields,
+  type SsoFieldsInput,
+  ssoFieldsSchema,
+} from './sso-fields.js';
+export { httpBuildNestedQuery, type SsoQueryFields, type SsoQueryValue } from './sso-query.js';
