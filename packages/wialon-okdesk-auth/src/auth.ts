@@ -15,8 +15,12 @@ import { logout, useAuthHash } from './wialon-api.js';
 
 /** What a successful `verify()` resolves to. */
 export interface WialonOkdeskAuthResult {
-  /** The Wialon user, as Wialon itself reported it for this hash. */
-  wialonUser: { name: string; id: number | null };
+  /**
+   * The Wialon user who clicked, as Wialon itself reported it for this hash (`au`). `id` is known
+   * when the session acts for that same user; `operatingAs` names the account acted for in an
+   * "operate as" session (then `id` is null: Wialon reports only the other account's id).
+   */
+  wialonUser: { name: string; id: number | null; operatingAs?: string };
   /** The Okdesk contact whose `login` equals the Wialon user name exactly. */
   contact: OkdeskContact;
 }
@@ -80,8 +84,8 @@ const HASH_SHAPE = /^[\x21-\x7e]+$/;
  * option). Order of checks in `verify()`, and why:
  * 1. link parameters; 2. `baseUrl` against the trusted list — an untrusted one makes NO request;
  * 3. claim the hash in the replay store (atomic), so concurrent or later duplicates never reach
- *    Wialon; 4. `core/use_auth_hash` on the trusted server; 5. user name equality (exact, case
- *    included); 6. `core/logout` of that session (best effort) while 7. the contact is looked up.
+ *    Wialon; 4. `core/use_auth_hash` on the trusted server; 5. equality of the link's user with
+ *    `au`, the user who signed in (exact, case included); 6. `core/logout` of that session (best effort) while 7. the contact is looked up.
  * Wialon is asked before Okdesk so that nobody without a live Wialon hash can probe which
  * logins exist or make this server list contacts.
  */
@@ -161,14 +165,16 @@ export function createWialonOkdeskAuth(options: WialonOkdeskAuthOptions): Wialon
         ),
     );
     try {
-      if (!session.userNames.every((name) => name === params.user)) {
+      if (session.userName !== params.user) {
         throw new WialonAuthError(
           'user_mismatch',
           'Wialon reports a different user for this auth hash than the link names.',
         );
       }
       const contact = await findContact(params.user);
-      return { wialonUser: { name: params.user, id: session.userId }, contact };
+      const wialonUser: WialonOkdeskAuthResult['wialonUser'] = { name: params.user, id: session.userId };
+      if (session.operatingAs !== undefined) wialonUser.operatingAs = session.operatingAs;
+      return { wialonUser, contact };
     } finally {
       await closing;
     }

@@ -4,13 +4,22 @@ import { WialonAuthError, type WialonAuthReason } from './errors.js';
 import { ExchangeFailure, exchange } from './exchange.js';
 import type { TrustedWialonBaseUrl } from './trusted-base-urls.js';
 
-/** A Wialon session opened by `core/use_auth_hash`. `sessionId` is a secret: never log it. */
+/**
+ * A Wialon session opened by `core/use_auth_hash`. `sessionId` is a secret: never log it.
+ *
+ * Wialon's Remote API reference documents `au` as the user name — the user who signed in, i.e.
+ * the person who clicked — and `user` as the user on whose behalf the session acts
+ * (`operateAs`); they differ in an "operate as" session (VENDORS.md §3, [C]). Only `au`
+ * identifies the person, so only `au` is compared with the link's `user`.
+ */
 export interface WialonSession {
   sessionId: string;
-  /** Every user name the answer states (`au`, `user.nm`); all must equal the link's `user`. */
-  userNames: string[];
-  /** `user.id` when the answer has it. */
+  /** `au`: the user who signed in to Wialon. */
+  userName: string;
+  /** `user.id` when `user` is that same user; null otherwise (its id is someone else's). */
   userId: number | null;
+  /** `user.nm` when the session acts for another user ("operate as"); absent otherwise. */
+  operatingAs?: string;
 }
 
 /** Wialon errors that mean "this hash does not log anyone in": invalid session, input, access denied, bad user, expired session. */
@@ -28,7 +37,7 @@ export function reasonForWialonError(code: number): WialonAuthReason {
 const errorAnswer = z.looseObject({ error: z.int() });
 const sessionAnswer = z.looseObject({
   eid: z.string().check(z.minLength(1), z.maxLength(512)),
-  au: z.optional(z.string().check(z.maxLength(1024))),
+  au: z.optional(z.string().check(z.minLength(1), z.maxLength(1024))),
   user: z.optional(
     z.looseObject({
       nm: z.optional(z.string().check(z.maxLength(1024))),
@@ -61,12 +70,21 @@ export function parseUseAuthHashAnswer(status: number, text: string): WialonSess
   if (!asSession.success) {
     throw upstream('Wialon answered core/use_auth_hash without a session id.', status);
   }
-  const userNames = [asSession.data.au, asSession.data.user?.nm].filter((n): n is string => n !== undefined);
-  if (userNames.length === 0) {
-    throw upstream('Wialon answered core/use_auth_hash without a user name.', status);
+  const { au, user } = asSession.data;
+  if (au === undefined) {
+    throw upstream('Wialon answered core/use_auth_hash without a user name (au).', status);
   }
-  return { sessionId: asSession.data.eid, userNames, userId: asSession.data.user?.id ?? null };
+  const session: WialonSession = { sessionId: asSession.data.eid, userName: au, userId: null };
+  if (user?.nm !== undefined && user.nm !== au) session.operatingAs = user.nm;
+  else if (user?.id !== undefined) session.userId = user.id;
+  return session;
 }
+
+/** The meanings Wialon documents for `core/logout` answers (Remote API reference, core/logout). */
+const LOGOUT_ERRORS: Record<number, string> = {
+  1: 'server connection error',
+  4: 'not authorised: the session had already ended',
+};
 
 /**
  * Interprets an HTTP answer to `core/logout`: resolves on `{"error":0}`, otherwise throws a
@@ -81,7 +99,11 @@ export function parseLogoutAnswer(status: number, text: string): void {
   }
   const parsed = errorAnswer.safeParse(json);
   if (!parsed.success) throw new Error(`Wialon answered core/logout without an error field (HTTP ${status}).`);
-  if (parsed.data.error !== 0) throw new Error(`Wialon refused core/logout (error ${parsed.data.error}).`);
+  const code = parsed.data.error;
+  if (code !== 0) {
+    const meaning = LOGOUT_ERRORS[code];
+    throw new Error(`Wialon refused core/logout (error ${code}${meaning === undefined ? '' : `: ${meaning}`}).`);
+  }
 }
 
 /**

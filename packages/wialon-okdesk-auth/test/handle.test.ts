@@ -172,6 +172,7 @@ describe('handle()', () => {
       get: async () => undefined,
       set: async () => {},
       delete: async () => {},
+      deleteIfEquals: async () => false,
       setIfAbsent: async () => {
         throw new Error('down');
       },

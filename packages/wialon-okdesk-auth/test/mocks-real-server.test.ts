@@ -52,7 +52,8 @@ describe('mocks served over real HTTP under configurable base URLs', () => {
     const session = await call('core/use_auth_hash', { authHash });
     expect(session.au).toBe('AliceNorris');
     expect(await call('core/logout', {}, session.eid as string)).toEqual({ error: 0 });
-    expect(await call('core/logout', {}, session.eid as string)).toEqual({ error: 1 });
+    // A second logout: 4, "non-authorised user" (Wialon Remote API reference, core/logout).
+    expect(await call('core/logout', {}, session.eid as string)).toEqual({ error: 4 });
     expect(await call('core/nope', {})).toEqual({ error: 2 });
     expect(wialon.closedSessions).toContain(session.eid);
   });

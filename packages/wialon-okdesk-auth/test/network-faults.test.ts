@@ -206,7 +206,7 @@ describe('redirects and hanging dependencies', () => {
     const stuckStore = createWialonOkdeskAuth({
       trustedWialonBaseUrls: [base],
       okdesk: { findContactByLogin: async (login) => ({ id: 1, login }) },
-      replayStore: { get: never, set: never, delete: never, setIfAbsent: never },
+      replayStore: { get: never, set: never, delete: never, deleteIfEquals: never, setIfAbsent: never },
       timeoutMs: 300,
       logger: { warn() {}, info() {} },
     });

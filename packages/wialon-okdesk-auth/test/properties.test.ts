@@ -192,7 +192,7 @@ describe('property: upstream answer parsers', () => {
         try {
           const session = parseUseAuthHashAnswer(status, text);
           expect(session.sessionId.length).toBeGreaterThan(0);
-          expect(session.userNames.length).toBeGreaterThan(0);
+          expect(session.userName.length).toBeGreaterThan(0);
           expect(status >= 200 && status < 300).toBe(true);
         } catch (error) {
           expect(isWialonAuthError(error)).toBe(true);

@@ -9,6 +9,7 @@ export {
   createWialonMock,
   type WialonMock,
   type WialonMockOptions,
+  type WialonMockSessionOptions,
   type WialonMockStats,
   type WialonMockUser,
 } from './wialon.js';

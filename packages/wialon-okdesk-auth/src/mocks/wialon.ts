@@ -23,6 +23,12 @@ export interface WialonMockOptions {
   now?: () => number;
 }
 
+/** Whom a mock session acts for. */
+export interface WialonMockSessionOptions {
+  /** "Operate as": the session of the signing-in user acts for this other user (`user` in answers). */
+  operateAs?: string;
+}
+
 /** Request counters of the Wialon mock. */
 export interface WialonMockStats {
   requests: number;
@@ -53,26 +59,50 @@ export function createWialonMock(options: WialonMockOptions = {}) {
   };
   for (const user of options.users ?? ['wialon_user']) addUser(user);
 
-  const hashes = new Map<string, { user: string; expiresAt: number; used: boolean }>();
-  const sessions = new Map<string, string>();
+  /** Who a session or hash belongs to: `user` signed in, acting for `operateAs` (themselves when absent). */
+  type Identity = { user: string; operateAs?: string };
+  const hashes = new Map<string, Identity & { expiresAt: number; used: boolean }>();
+  const sessions = new Map<string, Identity>();
   const closedSessions: string[] = [];
   const openedSessions: string[] = [];
   const queuedErrors: number[] = [];
   const answers = new Map<string, (body: unknown) => unknown>();
   const stats: WialonMockStats = { requests: 0, useAuthHash: 0, createAuthHash: 0, logout: 0 };
 
-  const openSession = (userName: string): string => {
-    if (!users.has(userName)) throw new TypeError(`Wialon mock: no user ${JSON.stringify(userName)}.`);
+  const identity = (userName: string, as: WialonMockSessionOptions = {}): Identity => {
+    for (const name of [userName, as.operateAs]) {
+      if (name !== undefined && !users.has(name)) throw new TypeError(`Wialon mock: no user ${JSON.stringify(name)}.`);
+    }
+    return as.operateAs === undefined ? { user: userName } : { user: userName, operateAs: as.operateAs };
+  };
+  const openSession = (userName: string, as: WialonMockSessionOptions = {}): string => {
     const sid = randomHex(16);
-    sessions.set(sid, userName);
+    sessions.set(sid, identity(userName, as));
     openedSessions.push(sid);
     return sid;
   };
-  const mintAuthHash = (userName: string): string => {
-    if (!users.has(userName)) throw new TypeError(`Wialon mock: no user ${JSON.stringify(userName)}.`);
+  const mintAuthHash = (userName: string, as: WialonMockSessionOptions = {}): string => {
     const hash = randomHex(16);
-    hashes.set(hash, { user: userName, expiresAt: now() + lifetimeMs, used: false });
+    hashes.set(hash, { ...identity(userName, as), expiresAt: now() + lifetimeMs, used: false });
     return hash;
+  };
+  // Wialon Remote API reference (core/use_auth_hash, token/login, core/login; VENDORS.md §3 [C]):
+  // `au` is the name of the user who signed in, `user` the user on whose behalf the session acts
+  // (`operateAs`); they differ only in an "operate as" session.
+  const sessionAnswer = (who: Identity) => {
+    const signedIn = users.get(who.user);
+    const actingFor = users.get(who.operateAs ?? who.user);
+    if (!signedIn || !actingFor) return { error: 8 };
+    const eid = openSession(who.user, who.operateAs === undefined ? {} : { operateAs: who.operateAs });
+    return {
+      eid,
+      au: signedIn.name,
+      tm: Math.floor(now() / 1000),
+      host: '127.0.0.1',
+      base_url: baseUrl,
+      wsdk_version: 'mock',
+      user: { nm: actingFor.name, cls: 1, id: actingFor.id, prp: {}, crt: actingFor.id, bact: actingFor.id, fl: 0 },
+    };
   };
 
   const services: Record<string, (params: Record<string, unknown>, sid: string | undefined) => unknown> = {
@@ -83,28 +113,21 @@ export function createWialonMock(options: WialonMockOptions = {}) {
       const entry = hashes.get(hash);
       if (!entry || entry.expiresAt <= now() || entry.used) return { error: invalidHashError };
       if (options.singleUseHashes) entry.used = true;
-      const user = users.get(entry.user);
-      if (!user) return { error: 8 };
-      const eid = openSession(user.name);
-      return {
-        eid,
-        au: user.name,
-        tm: Math.floor(now() / 1000),
-        host: '127.0.0.1',
-        base_url: baseUrl,
-        wsdk_version: 'mock',
-        user: { nm: user.name, cls: 1, id: user.id, prp: {}, crt: user.id, bact: user.id, fl: 0 },
-      };
+      return sessionAnswer(entry);
     },
     'core/create_auth_hash': (_params, sid) => {
       stats.createAuthHash++;
-      const user = sid === undefined ? undefined : sessions.get(sid);
-      if (user === undefined) return { error: 1 };
-      return { authHash: mintAuthHash(user) };
+      const who = sid === undefined ? undefined : sessions.get(sid);
+      // Wialon: error 1 "failed to fetch the current user" without a live session.
+      if (who === undefined) return { error: 1 };
+      return { authHash: mintAuthHash(who.user, who.operateAs === undefined ? {} : { operateAs: who.operateAs }) };
     },
     'core/logout': (_params, sid) => {
       stats.logout++;
-      if (sid === undefined || !sessions.has(sid)) return { error: 1 };
+      // Wialon Remote API reference, core/logout (VENDORS.md §3 [C]): 0 logged out, 1 server
+      // connection error (inject it with failNext(1)), 4 non-authorised user — a session that is
+      // unknown, already closed or missing.
+      if (sid === undefined || !sessions.has(sid)) return { error: 4 };
       sessions.delete(sid);
       closedSessions.push(sid);
       return { error: 0 };
@@ -143,9 +166,12 @@ export function createWialonMock(options: WialonMockOptions = {}) {
     baseUrl,
     /** Adds a user; returns it with its id. */
     addUser,
-    /** A fresh auth hash for `userName`, valid `authHashLifetimeMs` — as `core/create_auth_hash` would give. */
+    /**
+     * A fresh auth hash for `userName`, valid `authHashLifetimeMs` — as `core/create_auth_hash` in
+     * that user's session would give (`{ operateAs }`: a session acting for another user).
+     */
     mintAuthHash,
-    /** Opens a session for `userName` (as a login would) and returns its id. */
+    /** Opens a session for `userName` (as a login would; `{ operateAs }` as above) and returns its id. */
     openSession,
     /** The next request (any svc) answers `{"error":code}`; queue several by calling again. */
     failNext(code: number) {
