@@ -8,7 +8,7 @@ export interface BridgeConfig {
   trustedWialonBaseUrls: string[];
   /** Okdesk account URL and API token (the token stays on this server). */
   okdesk: { baseUrl: string; apiToken: string };
-  /** Where refusals and successes are reported. Default: the console. */
+  /** Where refusals and successes are reported. Default: nowhere (the package itself is silent). */
   logger?: WialonOkdeskAuthLogger;
 }
 

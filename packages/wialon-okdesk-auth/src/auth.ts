@@ -57,7 +57,7 @@ export interface WialonOkdeskAuthOptions {
   onSuccess?: (result: WialonOkdeskAuthResult, request: Request) => Response | Promise<Response>;
   /** `handle()` redirects (302) to this URL on success when `onSuccess` is not given. */
   portalLoginLink?: (result: WialonOkdeskAuthResult, request: Request) => string | URL | Promise<string | URL>;
-  /** Receives every refusal (`warn`) and success (`info`). Default: refusals to `console.warn`. */
+  /** Receives every refusal (`warn`) and success (`info`). Default: none — nothing is written anywhere. */
   logger?: WialonOkdeskAuthLogger;
 }
 

@@ -10,13 +10,11 @@ export interface WialonOkdeskAuthLogger {
 }
 
 /**
- * The default logger: refusals go to `console.warn` (a refused login is a security event worth
- * seeing without configuration), successes are not printed. Pass your own logger, or
- * `{ warn() {}, info() {} }` for silence.
+ * The default logger: silent. A library writes nowhere by itself; pass a logger (e.g.
+ * `{ warn: (m, d) => console.warn(m, d), info() {} }`, or your pino/winston instance) to see
+ * refusals — a refused login is a security event worth recording.
  */
 export const defaultLogger: WialonOkdeskAuthLogger = {
-  warn(message, details) {
-    console.warn(message, details ?? {});
-  },
+  warn() {},
   info() {},
 };
