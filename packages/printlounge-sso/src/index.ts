@@ -35,7 +35,7 @@ export {
 export type { NowOption } from './options.js';
 export type { KeyHandling, KeyHandlingOptions } from './passphrase.js';
 export { httpBuildQuery, parseStr, phpUrlencode, type QueryFields, type QueryValue } from './php-query.js';
-export { autologinEndpoint, printServerBaseUrl, type ShopLocation } from './shop-url.js';
+export { autologinEndpoint, printServerBaseUrl, type ShopLocation, ssoEndpoint } from './shop-url.js';
 export { SSO_METHODS, type SsoCipherOptions, type SsoIv, type SsoMethod } from './sso-cipher.js';
 export { decodeSsoData, encodeSsoData } from './sso-data.js';
 export {
@@ -51,3 +51,17 @@ export {
   ssoFieldsSchema,
 } from './sso-fields.js';
 export { httpBuildNestedQuery, type SsoQueryFields, type SsoQueryValue } from './sso-query.js';
+export {
+  type CreateSsoUrlOptions,
+  createSsoReceiver,
+  createSsoSigner,
+  createSsoUrl,
+  type ParseSsoUrlOptions,
+  parseSsoUrl,
+  type SsoLinkFields,
+  type SsoLinkOptions,
+  type SsoReceiver,
+  type SsoReceiverOptions,
+  type SsoSigner,
+  type SsoSignerOptions,
+} from './sso-url.js';

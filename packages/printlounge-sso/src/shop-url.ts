@@ -21,6 +21,18 @@ export function printServerBaseUrl(shop: string): string {
  * `autologin.php`; http and https are accepted. Query and fragment of `baseUrl` are not allowed.
  */
 export function autologinEndpoint(location: { shop?: string | undefined; baseUrl?: string | URL | undefined }): string {
+  return shopEndpoint(location, 'autologin.php');
+}
+
+/** The SSO v2 `sso.php` endpoint for `{ shop }` or `{ baseUrl }`; `baseUrl` as for {@link autologinEndpoint}. */
+export function ssoEndpoint(location: { shop?: string | undefined; baseUrl?: string | URL | undefined }): string {
+  return shopEndpoint(location, 'sso.php');
+}
+
+function shopEndpoint(
+  location: { shop?: string | undefined; baseUrl?: string | URL | undefined },
+  script: 'autologin.php' | 'sso.php',
+): string {
   if (location.shop !== undefined && location.baseUrl !== undefined) {
     throw new ConfigurationError('Pass either shop or baseUrl, not both.');
   }
@@ -32,6 +44,6 @@ export function autologinEndpoint(location: { shop?: string | undefined; baseUrl
   if (url.search !== '' || url.hash !== '')
     throw new ConfigurationError('baseUrl must not contain a query or fragment.');
   if (url.username !== '' || url.password !== '') throw new ConfigurationError('baseUrl must not contain credentials.');
-  if (!/\/autologin\.php$/.test(url.pathname)) url.pathname = `${url.pathname.replace(/\/+$/, '')}/autologin.php`;
+  if (!url.pathname.endsWith(`/${script}`)) url.pathname = `${url.pathname.replace(/\/+$/, '')}/${script}`;
   return url.href;
 }

@@ -9,13 +9,23 @@ export interface ReadableResource<T, Q extends ListQuery> {
   /**
    * Every item matching `query`, across all pages, fetched page by page as you iterate
    * (`for await (const m of client.members.list({ status: 'active' }))`). Throws
-   * `invalid_query` right away for a bad query.
+   * `invalid_query` (bad query) or `missing_scope` right away, before any request.
    */
   list(query?: Q): AsyncIterable<T>;
   /** One page: `{ results, cursorNext, cursorPrev, rangeStart?, rangeEnd? }`; pass `cursorNext` back as `$cursorNext`. */
   page(query?: Q): Promise<Page<T>>;
   /** One item by `_id`; `not_found` when it does not exist. */
   get(id: string): Promise<T>;
+}
+
+/** Where a readable resource lives and what reading it needs. */
+export interface ResourceSpec<S extends z.ZodMiniType> {
+  /** Path below the organisation, e.g. `members`; also the name in messages. */
+  path: string;
+  /** Schema of one item. */
+  item: S;
+  /** Scope of `list`/`page`/`get`. */
+  readScope: string;
 }
 
 /** Checks an object id before it goes into a path. */
@@ -26,29 +36,35 @@ export function pathId(resource: string, id: unknown): string {
   return encodeURIComponent(id);
 }
 
-/** Builds list/page/get for the resource at `path` whose items match `item`. */
+/** Builds list/page/get for the resource at `spec.path` whose items match `spec.item`. */
 export function createReadableResource<S extends z.ZodMiniType, Q extends ListQuery>(
   transport: Transport,
-  path: string,
-  item: S,
+  spec: ResourceSpec<S>,
 ): ReadableResource<z.output<S>, Q> {
+  const { path, item, readScope } = spec;
   const schema = pageSchema(item);
   const page = async (query?: Q): Promise<Page<z.output<S>>> =>
     (await transport.request({
       method: 'GET',
+      call: `${path}.page`,
+      scope: readScope,
       path,
       searchParams: serializeQuery(query),
       schema,
     })) as Page<z.output<S>>;
   return {
     list(query) {
-      serializeQuery(query); // fail fast on a bad query, before the first request
+      // Fail fast, before the first request.
+      transport.requireScope(readScope, `${path}.list`);
+      serializeQuery(query);
       return iteratePages(page, (query ?? {}) as Q);
     },
     page,
     async get(id) {
       return (await transport.request({
         method: 'GET',
+        call: `${path}.get`,
+        scope: readScope,
         path: `${path}/${pathId(path, id)}`,
         schema: item,
       })) as z.output<S>;
