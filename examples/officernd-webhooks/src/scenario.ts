@@ -1,4 +1,10 @@
-import { createMemberSync, OfficeRnDClient, type OfficeRnDClientOptions } from 'vendorkit/officernd-client';
+import {
+  createMemberSync,
+  DEFAULT_SCOPES,
+  OfficeRnDClient,
+  type OfficeRnDClientOptions,
+  SCOPES,
+} from 'vendorkit/officernd-client';
 import type { Sandbox } from 'vendorkit/sandbox';
 import { InMemoryAccessSystem } from './access-system.js';
 import { startWebhookReceiver } from './receiver.js';
@@ -26,7 +32,8 @@ export async function runOfficeRnDScenario(
   officernd: OfficeRnDMock,
   log: (line: string) => void = console.log,
 ): Promise<{ usersAfterSync: number; usersAtEnd: number }> {
-  const client = new OfficeRnDClient(clientOptions);
+  // The sync reads; registering the webhook also needs flex.settings.webhooks.create.
+  const client = new OfficeRnDClient({ scopes: [...DEFAULT_SCOPES, SCOPES.webhooksCreate], ...clientOptions });
   const access = new InMemoryAccessSystem();
   // One access tag per plan: the plan code (a real setup maps plans to door groups).
   const sync = createMemberSync({ client, target: access, tagForPlan: (plan) => plan.code ?? null });

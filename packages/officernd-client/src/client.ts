@@ -1,4 +1,5 @@
 import { ConfigurationError, createMemoryStore, parseHttpUrl, type Store } from '@vendorkit/core';
+import { DEFAULT_SCOPES } from './auth/scopes.js';
 import { createOfficeRnDTokenProvider, type OfficeRnDTokenProvider } from './auth/token.js';
 import { type AuthResource, createAuthResource } from './resources/auth.js';
 import { type CompaniesResource, createCompaniesResource } from './resources/companies.js';
@@ -15,23 +16,7 @@ export const DEFAULT_IDENTITY_URL = 'https://identity.officernd.com';
 /** Path of "Sign in a user" below the organisation (unconfirmed, hence the `signInPath` option). */
 export const DEFAULT_SIGN_IN_PATH = 'auth/signin';
 
-/**
- * Scopes requested by default: everything this client does. Ask only for what your
- * OfficeRnD app was granted (`scopes` option): an ungranted scope fails the token request.
- */
-export const DEFAULT_SCOPES: readonly string[] = Object.freeze([
-  'flex.community.members.read',
-  'flex.community.members.create',
-  'flex.community.members.update',
-  'flex.community.members.delete',
-  'flex.community.companies.read',
-  'flex.community.memberships.read',
-  'flex.billing.plans.read',
-  'flex.settings.webhooks.read',
-  'flex.settings.webhooks.create',
-  'flex.settings.webhooks.delete',
-  'flex.user.auth.signin',
-]);
+export { DEFAULT_SCOPES } from './auth/scopes.js';
 
 /** Options of {@link OfficeRnDClient}. */
 export interface OfficeRnDClientOptions {
@@ -41,7 +26,12 @@ export interface OfficeRnDClientOptions {
   clientId: string;
   /** OAuth app client secret. Never logged nor put in errors. */
   clientSecret: string;
-  /** Scopes to request; default {@link DEFAULT_SCOPES}. */
+  /**
+   * Scopes to request; default {@link DEFAULT_SCOPES} (read members, companies, memberships,
+   * plans). Ask for exactly what your OfficeRnD app was granted: a token request with one
+   * ungranted scope fails as a whole. A call needing a scope not listed here fails with
+   * `missing_scope` before any request (see `SCOPES` for each call's scope).
+   */
   scopes?: readonly string[];
   /** API host, default `https://app.officernd.com`; requests go to `{baseUrl}/api/v2/organizations/{orgSlug}/…`. */
   baseUrl?: string;
@@ -100,6 +90,8 @@ export class OfficeRnDClient {
   readonly webhooks: WebhooksResource;
   /** Member sign-in (credentials check). */
   readonly auth: AuthResource;
+  /** The scopes this client requests (and the calls it may make). */
+  readonly scopes: readonly string[];
   /** `{baseUrl}/api/v2/organizations/{orgSlug}`. */
   readonly apiBaseUrl: string;
   readonly #stats: OfficeRnDClientStats = { requests: 0, tokenRequests: 0 };
@@ -152,6 +144,7 @@ export class OfficeRnDClient {
       throw new ConfigurationError('OfficeRnDClient: fetch must be a function.');
     }
 
+    this.scopes = Object.freeze([...scopes]);
     this.apiBaseUrl = `${baseUrl}/api/v2/organizations/${encodeURIComponent(orgSlug)}`;
     this.#tokens = createOfficeRnDTokenProvider({
       identityUrl,
@@ -173,6 +166,7 @@ export class OfficeRnDClient {
       ...(options.fetch ? { fetch: options.fetch } : {}),
       timeoutMs,
       retries,
+      scopes: this.scopes,
       secrets: [clientSecret],
       onRequest: () => {
         this.#stats.requests++;

@@ -19,6 +19,7 @@ export type OfficeRnDErrorCode =
   | 'invalid_response'
   | 'invalid_query'
   | 'token_request_failed'
+  | 'missing_scope'
   | 'webhook_signature_invalid'
   | 'sync_failed'
   | 'sync_event_in_progress';
@@ -35,8 +36,10 @@ export interface OfficeRnDErrorDetails extends VendorkitErrorOptions {
   method?: string;
   /** URL of the failed request (API URLs carry no credentials; query strings are kept). */
   url?: string;
-  /** Seconds the vendor asked to wait (`Retry-After`), on `rate_limited`. */
+  /** Seconds the vendor asked to wait (`Retry-After`), on `rate_limited` and a 429 `token_request_failed`. */
   retryAfterSeconds?: number;
+  /** On `missing_scope`: the OfficeRnD scope the call needs and the client does not request. */
+  scope?: string;
 }
 
 /**
@@ -53,6 +56,7 @@ export class OfficeRnDError extends VendorkitError<OfficeRnDErrorCode> {
   declare readonly method?: string;
   declare readonly url?: string;
   declare readonly retryAfterSeconds?: number;
+  declare readonly scope?: string;
 
   constructor(code: OfficeRnDErrorCode, message: string, details: OfficeRnDErrorDetails = {}) {
     super(code, message, details.cause === undefined ? {} : { cause: details.cause });
@@ -62,6 +66,7 @@ export class OfficeRnDError extends VendorkitError<OfficeRnDErrorCode> {
     if (details.method !== undefined) this.method = details.method;
     if (details.url !== undefined) this.url = details.url;
     if (details.retryAfterSeconds !== undefined) this.retryAfterSeconds = details.retryAfterSeconds;
+    if (details.scope !== undefined) this.scope = details.scope;
   }
 }
 

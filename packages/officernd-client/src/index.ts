@@ -1,4 +1,5 @@
 export { ConfigurationError, createMemoryStore, isVendorkitError, type Store } from '@vendorkit/core';
+export { MEMBER_SYNC_SCOPES, type OfficeRnDScope, SCOPES } from './auth/scopes.js';
 export {
   DEFAULT_BASE_URL,
   DEFAULT_IDENTITY_URL,
@@ -30,7 +31,7 @@ export {
   serializeQuery,
   type WebhookQuery,
 } from './pagination.js';
-export type { AuthResource } from './resources/auth.js';
+export type { AuthResource, SignInResult } from './resources/auth.js';
 export type { ReadableResource } from './resources/base.js';
 export type { CompaniesResource } from './resources/companies.js';
 export type {
@@ -56,7 +57,9 @@ export {
   type Plan,
   planSchema,
   type UserProfile,
+  type UserToken,
   userProfileSchema,
+  userTokenSchema,
   type Webhook,
   webhookSchema,
 } from './schemas.js';

@@ -1,7 +1,7 @@
 import { OfficeRnDError } from './errors.js';
 import type { Page } from './schemas.js';
 
-/** Largest `$limit` OfficeRnD v2 accepts (and its default). */
+/** Largest page OfficeRnD v2 returns (and its default `$limit`); a larger `$limit` is capped to it. */
 export const MAX_PAGE_SIZE = 50;
 
 /** A value a filter compares a field with. */
@@ -25,7 +25,7 @@ export type DateFilter =
 
 /** Query options every v2 list accepts. */
 export interface ListQuery {
-  /** Page size, 1–50 (OfficeRnD's maximum). Default: the API's (50). */
+  /** Page size from 1; above 50 (OfficeRnD's maximum) it is capped to 50, as OfficeRnD does. Default: the API's (50). */
   $limit?: number;
   /** Start after this cursor (from a previous page's `cursorNext`). */
   $cursorNext?: string;
@@ -110,8 +110,9 @@ function listText(field: string, values: readonly unknown[]): string {
 
 /**
  * Serialises a typed query as OfficeRnD expects: `status[$in]=active,pending`,
- * `modifiedAt[$gte]=2024-01-01T00:00:00.000Z`, `$select=name,email`. Throws an
- * `invalid_query` error for a `$limit` outside 1–50, unknown operators or unsupported values.
+ * `modifiedAt[$gte]=2024-01-01T00:00:00.000Z`, `$select=name,email`; a `$limit` above 50 is
+ * sent as 50 (OfficeRnD caps it too). Throws an `invalid_query` error for a `$limit` that is not
+ * a positive integer, unknown operators or unsupported values.
  */
 export function serializeQuery(query: object | undefined): URLSearchParams {
   const params = new URLSearchParams();
@@ -120,12 +121,12 @@ export function serializeQuery(query: object | undefined): URLSearchParams {
   for (const [field, value] of Object.entries(query)) {
     if (value === undefined) continue;
     if (field === '$limit') {
-      if (typeof value !== 'number' || !Number.isInteger(value) || value < 1 || value > MAX_PAGE_SIZE) {
+      if (typeof value !== 'number' || !Number.isInteger(value) || value < 1) {
         throw invalid(
-          `$limit must be an integer from 1 to ${MAX_PAGE_SIZE} (OfficeRnD's maximum), got ${String(value)}.`,
+          `$limit must be a positive integer (at most ${MAX_PAGE_SIZE} take effect), got ${String(value)}.`,
         );
       }
-      params.set('$limit', String(value));
+      params.set('$limit', String(Math.min(value, MAX_PAGE_SIZE)));
     } else if (field === '$select') {
       params.set('$select', Array.isArray(value) ? listText(field, value) : scalarText(field, value));
     } else if (field === '$sort' || field === '$cursorNext' || field === '$cursorPrev') {

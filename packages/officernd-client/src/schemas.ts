@@ -107,6 +107,33 @@ export const userProfileSchema = z.looseObject({
 /** The signed-in user's profile; unknown fields are kept. */
 export type UserProfile = z.infer<typeof userProfileSchema>;
 
+/** The OAuth token "Sign in a user" answers with: a user token for OfficeRnD's User API. */
+export const userTokenSchema = z.looseObject({
+  access_token: z.string().check(z.minLength(1)),
+  token_type: z.optional(z.string()),
+  expires_in: z.optional(z.number()),
+  refresh_token: z.optional(z.string()),
+  scope: z.optional(z.string()),
+});
+/** A user token (OAuth field names); unknown fields are kept. Treat it as a secret. */
+export type UserToken = z.infer<typeof userTokenSchema>;
+
+/**
+ * The answer of "Sign in a user": an OAuth token (OfficeRnD's guide), a profile (its API
+ * reference), or a token with the profile under `user` or beside it.
+ */
+export const signInAnswerSchema = z
+  .looseObject({
+    access_token: z.optional(z.string().check(z.minLength(1))),
+    _id: z.optional(z.string()),
+    user: z.optional(userProfileSchema),
+  })
+  .check(
+    z.refine((answer) => answer.access_token !== undefined || answer._id !== undefined || answer.user !== undefined, {
+      message: 'expected an OAuth token (access_token) or a user profile (_id)',
+    }),
+  );
+
 /** One page of a v2 list: `results` plus cursors (`null` at the ends). */
 export interface Page<T> {
   results: T[];

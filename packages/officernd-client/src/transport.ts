@@ -2,6 +2,7 @@ import { createHttp, redactSecrets } from '@vendorkit/core';
 import { isHTTPError, isTimeoutError, type KyInstance } from 'ky';
 import { en } from 'zod/locales';
 import * as z from 'zod/mini';
+import { requireScope } from './auth/scopes.js';
 import { networkReason, type OfficeRnDTokenProvider } from './auth/token.js';
 import { codeForStatus, OfficeRnDError } from './errors.js';
 import { errorBodySchema } from './schemas.js';
@@ -13,6 +14,8 @@ export interface TransportOptions {
   fetch?: typeof fetch;
   timeoutMs: number;
   retries: number;
+  /** The scopes the client requests; a call needing another one fails before any request. */
+  scopes: readonly string[];
   secrets: readonly string[];
   onRequest?: () => void;
 }
@@ -20,6 +23,10 @@ export interface TransportOptions {
 /** One call to the v2 API. */
 export interface RequestSpec<S extends z.ZodMiniType | undefined> {
   method: 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE';
+  /** The public call, for messages, e.g. `members.delete`. */
+  call: string;
+  /** The scope the call needs; checked against the client's scopes before anything is sent. */
+  scope: string;
   /** Path below `/api/v2/organizations/{orgSlug}/`, already URL-encoded. */
   path: string;
   searchParams?: URLSearchParams;
@@ -37,6 +44,8 @@ export interface Transport {
   request<S extends z.ZodMiniType | undefined>(
     spec: RequestSpec<S>,
   ): Promise<S extends z.ZodMiniType ? z.output<S> : undefined>;
+  /** Throws `missing_scope` now when the client's scopes lack `scope` (for calls that fail fast, like `list`). */
+  requireScope(scope: string, call: string): void;
 }
 
 const englishMessage = en().localeError;
@@ -68,7 +77,11 @@ export function createTransport(options: TransportOptions): Transport {
   const base = options.apiBaseUrl.replace(/\/+$/, '');
 
   return {
+    requireScope(scope, call) {
+      requireScope(options.scopes, scope, call);
+    },
     async request(spec) {
+      requireScope(options.scopes, spec.scope, spec.call);
       const query = spec.searchParams?.toString() ?? '';
       const url = `${base}/${spec.path}${query ? `?${query}` : ''}`;
       const where = { method: spec.method, url };

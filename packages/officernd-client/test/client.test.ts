@@ -1,7 +1,8 @@
 import { inspect } from 'node:util';
 import { isVendorkitError } from '@vendorkit/core';
-import { isOfficeRnDError, OfficeRnDClient, OfficeRnDError, serializeQuery } from '@vendorkit/officernd-client';
+import { isOfficeRnDError, OfficeRnDClient, OfficeRnDError, SCOPES, serializeQuery } from '@vendorkit/officernd-client';
 import { generateMockData } from '@vendorkit/officernd-client/mocks';
+import { HttpResponse, http } from 'msw';
 import { afterEach, describe, expect, it } from 'vitest';
 import { collect, rejection, SECRET, serveHandlers, setupMock } from './helpers.js';
 
@@ -10,6 +11,9 @@ afterEach(() => {
   close?.();
   close = undefined;
 });
+
+/** Every scope the client knows: for tests of calls beyond the (read-only) defaults. */
+const ALL_SCOPES = Object.values(SCOPES);
 
 function setup(options: Parameters<typeof setupMock>[0] = {}) {
   const ctx = setupMock(options);
@@ -34,8 +38,8 @@ describe('query serialisation', () => {
   });
 
   it.each([
-    [{ $limit: 51 }, /\$limit/],
     [{ $limit: 0 }, /\$limit/],
+    [{ $limit: -3 }, /\$limit/],
     [{ $limit: 2.5 }, /\$limit/],
     [{ status: { $regex: 'x' } }, /unknown operator/],
     [{ status: { $in: [] } }, /empty list/],
@@ -93,7 +97,7 @@ describe('resources against the mock', () => {
       { _id: 'w1', url: 'https://example.com/h', eventTypes: ['member.created'], secret: 's', isEnabled: true },
     ];
     const { clientFor } = setup({ seed: { ...data, webhooks } });
-    const client = clientFor();
+    const client = clientFor({ scopes: ALL_SCOPES });
     const cases = [
       [client.members, data.members],
       [client.companies, data.companies],
@@ -154,7 +158,7 @@ describe('resources against the mock', () => {
 
   it('creates, updates (PUT by default), deletes members and sets portal access', async () => {
     const { mock, clientFor } = setup();
-    const client = clientFor();
+    const client = clientFor({ scopes: ALL_SCOPES });
     const created = await client.members.create({
       name: 'Ada',
       location: 'loc1',
@@ -172,7 +176,7 @@ describe('resources against the mock', () => {
 
   it('create without required fields is validation_failed with the NestJS messages', async () => {
     const { clientFor } = setup();
-    const error = await rejection(clientFor().members.create({ name: 'x' } as never));
+    const error = await rejection(clientFor({ scopes: ALL_SCOPES }).members.create({ name: 'x' } as never));
     expect(error).toMatchObject({ code: 'validation_failed', status: 400 });
     expect((error as OfficeRnDError).vendorMessage).toContain('location should not be empty');
   });
@@ -181,16 +185,18 @@ describe('resources against the mock', () => {
     const { clientFor, mock } = setup({ memberUpdateMethod: 'PATCH' });
     const [member] = mock.db.members.insert([{ name: 'A', status: 'active' }]);
     await expect(
-      clientFor({ memberUpdateMethod: 'PATCH' }).members.update(member!._id, { name: 'B' }),
+      clientFor({ memberUpdateMethod: 'PATCH', scopes: ALL_SCOPES }).members.update(member!._id, { name: 'B' }),
     ).resolves.toMatchObject({
       name: 'B',
     });
-    await expect(clientFor().members.update(member!._id, { name: 'C' })).rejects.toMatchObject({ code: 'not_found' });
+    await expect(clientFor({ scopes: ALL_SCOPES }).members.update(member!._id, { name: 'C' })).rejects.toMatchObject({
+      code: 'not_found',
+    });
   });
 
   it('creates, lists and deletes webhooks', async () => {
     const { clientFor } = setup();
-    const client = clientFor();
+    const client = clientFor({ scopes: ALL_SCOPES });
     const hook = await client.webhooks.create({ url: 'https://example.com/hook', eventTypes: ['member.created'] });
     expect(hook.secret).toMatch(/^[0-9a-f]{48}$/);
     expect((await collect(client.webhooks.list())).map((w) => w._id)).toEqual([hook._id]);
@@ -198,18 +204,18 @@ describe('resources against the mock', () => {
     expect(await collect(client.webhooks.list())).toEqual([]);
   });
 
-  it('signIn returns the profile; a wrong password is unauthorized, never echoed, and spends no token', async () => {
+  it('signIn returns the token and profile; a wrong password is unauthorized, never echoed, and spends no token', async () => {
     const { clientFor, mock } = setup({
+      signInAnswer: 'token-and-profile',
       seed: {
         members: [{ _id: 'm1', name: 'Bea', email: 'bea@x.io', status: 'active' }],
         users: [{ email: 'bea@x.io', password: 'Hunter2-pass' }],
       },
     });
-    const client = clientFor();
+    const client = clientFor({ scopes: ALL_SCOPES });
     await expect(client.auth.signIn({ email: 'bea@x.io', password: 'Hunter2-pass' })).resolves.toMatchObject({
-      _id: 'm1',
-      email: 'bea@x.io',
-      name: 'Bea',
+      token: { access_token: expect.any(String), token_type: 'Bearer' },
+      profile: { _id: 'm1', email: 'bea@x.io', name: 'Bea' },
     });
     const error = await rejection(client.auth.signIn({ email: 'bea@x.io', password: 'wrong-password-123' }));
     expect(error).toMatchObject({ code: 'unauthorized', status: 401 });
@@ -224,15 +230,21 @@ describe('resources against the mock', () => {
       seed: { users: [{ email: 'a@b.c', password: 'pw-123456' }] },
     });
     await expect(
-      clientFor({ signInPath: 'users/signin' }).auth.signIn({ email: 'a@b.c', password: 'pw-123456' }),
-    ).resolves.toMatchObject({
-      email: 'a@b.c',
-    });
+      clientFor({ signInPath: 'users/signin', scopes: ALL_SCOPES }).auth.signIn({
+        email: 'a@b.c',
+        password: 'pw-123456',
+      }),
+    ).resolves.toMatchObject({ token: { token_type: 'Bearer' } });
   });
 
-  it('a scope the token lacks is forbidden', async () => {
-    const { clientFor } = setup();
-    const error = await rejection(clientFor({ scopes: ['flex.community.members.read'] }).plans.page());
+  it('a 403 from OfficeRnD is forbidden, with the vendor message', async () => {
+    const { clientFor, server } = setup();
+    server.use(
+      http.get('https://app.officernd.com/api/v2/organizations/acme/plans', () =>
+        HttpResponse.json({ statusCode: 403, message: 'Forbidden resource', error: 'Forbidden' }, { status: 403 }),
+      ),
+    );
+    const error = await rejection(clientFor().plans.page());
     expect(error).toMatchObject({ code: 'forbidden', status: 403, vendorMessage: 'Forbidden resource' });
   });
 
@@ -301,13 +313,14 @@ describe('resources against the mock', () => {
 });
 
 describe('error guards', () => {
-  it('isOfficeRnDError recognises OfficeRnD errors (and codes) but not other vendorkit errors', async () => {
+  it('isOfficeRnDError recognises OfficeRnD errors (and codes) and the shared vendorkit codes, nothing else', async () => {
     const { isOfficeRnDError, ConfigurationError } = await import('@vendorkit/officernd-client');
     const error = new OfficeRnDError('not_found', 'x', { status: 404 });
     expect(isOfficeRnDError(error)).toBe(true);
     expect(isOfficeRnDError(error, 'not_found')).toBe(true);
     expect(isOfficeRnDError(error, 'timeout')).toBe(false);
-    expect(isOfficeRnDError(new ConfigurationError('x'))).toBe(false);
+    // Shared vendorkit codes (invalid_configuration, …) belong to every package's guard.
+    expect(isOfficeRnDError(new ConfigurationError('x'), 'invalid_configuration')).toBe(true);
     expect(isOfficeRnDError({ code: 'not_found' })).toBe(false);
     expect(JSON.parse(JSON.stringify(error))).toEqual({
       name: 'OfficeRnDError',

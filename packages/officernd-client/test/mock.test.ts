@@ -48,14 +48,15 @@ describe('OfficeRnD mock', () => {
     const limited = await token();
     expect(limited).toEqual({
       status: 429,
-      body: { statusCode: 429, message: 'Too many requests', error: 'Too Many Requests' },
+      // VENDORS.md §1 [C]: the token endpoint's 429 text; no Retry-After is documented.
+      body: { statusCode: 429, message: 'Too many requests, please try again later', error: 'Too Many Requests' },
     });
     now += 60_001;
     expect((await token()).status).toBe(200);
     expect(mock.stats.tokenRequests).toBe(7);
   });
 
-  it('answers NestJS-shaped errors: 401 without/with expired token, 404 for another org or route, 400 for $limit > 50 or a bad cursor', async () => {
+  it('answers NestJS-shaped errors: 401 without/with expired token, 404 for another org or route, 400 for a bad $limit or cursor', async () => {
     let now = 0;
     const mock = createOfficeRnDMock({ now: () => now, tokenLifetimeSeconds: 10 });
     serve(mock);
@@ -70,9 +71,9 @@ describe('OfficeRnD mock', () => {
       body: { statusCode: 401, message: 'Unauthorized', error: 'Unauthorized' },
     });
     expect((await get('https://app.officernd.com/api/v2/organizations/other/members')).status).toBe(404);
-    expect(await get(`${API}/members?$limit=51`)).toMatchObject({
+    expect(await get(`${API}/members?$limit=0`)).toMatchObject({
       status: 400,
-      body: { message: ['$limit must not be greater than 50'] },
+      body: { message: ['$limit must be a positive integer'] },
     });
     expect((await get(`${API}/members?$cursorNext=zzz`)).status).toBe(400);
     expect((await get(`${API}/members?status[$regex]=x`)).status).toBe(400);

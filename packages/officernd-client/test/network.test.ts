@@ -25,7 +25,7 @@ async function loopback(data: Behaviour, token: Behaviour = okToken) {
   });
   await new Promise<void>((resolve) => server!.listen(0, '127.0.0.1', resolve));
   const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
-  const client = (options: { timeoutMs?: number; retries?: number } = {}) =>
+  const client = (options: { timeoutMs?: number; retries?: number; scopes?: string[] } = {}) =>
     new OfficeRnDClient({
       orgSlug: 'acme',
       clientId: 'id',
@@ -121,7 +121,11 @@ describe('network faults against a loopback server', () => {
       res.end();
     });
     const error = await rejection(
-      client({ retries: 2 }).members.create({ name: 'a', location: 'l', startDate: '2024-01-01' }),
+      client({ retries: 2, scopes: ['flex.community.members.create'] }).members.create({
+        name: 'a',
+        location: 'l',
+        startDate: '2024-01-01',
+      }),
     );
     expect(error).toMatchObject({ code: 'server_error', status: 502 });
     expect(hits.data).toBe(1);

@@ -115,7 +115,11 @@ describe('tokens', () => {
     expect(mock.stats.tokenRequests).toBe(6);
     expect(outcomes.slice(3, 5)).toEqual(['ok', 'ok']);
     const limited = outcomes[5];
-    expect(limited).toMatchObject({ code: 'token_request_failed', status: 429, vendorMessage: 'Too many requests' });
+    expect(limited).toMatchObject({
+      code: 'token_request_failed',
+      status: 429,
+      vendorMessage: 'Too many requests, please try again later',
+    });
     expect((limited as Error).message).toMatch(/5 requests per minute/);
   });
 
@@ -214,16 +218,16 @@ describe('tokens', () => {
 });
 
 describe('OfficeRnDClient construction', () => {
-  it('default scopes cover what the client does', async () => {
+  it('default scopes are the read scopes; the API base is the organisation path', async () => {
     const { DEFAULT_SCOPES } = await import('@vendorkit/officernd-client');
     expect(DEFAULT_SCOPES).toEqual(
       expect.arrayContaining([
         'flex.community.members.read',
         'flex.community.memberships.read',
         'flex.billing.plans.read',
-        'flex.user.auth.signin',
       ]),
     );
+    expect(DEFAULT_SCOPES.every((scope) => scope.endsWith('.read'))).toBe(true);
     expect(new OfficeRnDClient({ orgSlug: 'x', clientId: 'a', clientSecret: 'b' }).apiBaseUrl).toBe(
       'https://app.officernd.com/api/v2/organizations/x',
     );

@@ -42,7 +42,12 @@ export function createOfficeRnDTokenProvider(options: TokenProviderOptions): Off
   const tokenUrl = `${options.identityUrl.replace(/\/+$/, '')}/oauth/token`;
   const secrets = [options.clientSecret];
 
+  // A Retry-After the endpoint sends on 429 (none is documented) is honoured: until then, the
+  // same error without a request, even when `failureCooldownMs` is shorter.
+  let rateLimited: { until: number; error: OfficeRnDError } | undefined;
+
   const fetchToken = async () => {
+    if (rateLimited !== undefined && Date.now() < rateLimited.until) throw rateLimited.error;
     let text: string;
     try {
       const response = await http.post('oauth/token', {
@@ -55,7 +60,11 @@ export function createOfficeRnDTokenProvider(options: TokenProviderOptions): Off
       });
       text = await response.text();
     } catch (error) {
-      throw await tokenError(error, tokenUrl, secrets, options.failureCooldownMs);
+      const failure = await tokenError(error, tokenUrl, secrets, options.failureCooldownMs);
+      if (failure.retryAfterSeconds !== undefined) {
+        rateLimited = { until: Date.now() + failure.retryAfterSeconds * 1000, error: failure };
+      }
+      throw failure;
     }
     let json: unknown;
     try {
@@ -100,26 +109,39 @@ async function tokenError(error: unknown, url: string, secrets: string[], cooldo
     const status = error.response.status;
     let vendorMessage: string | undefined;
     let vendorError: string | undefined;
+    const text = (await error.response.text().catch(() => '')).slice(0, 4096);
     try {
-      const body = errorBodySchema.safeParse(JSON.parse((await error.response.text()).slice(0, 4096)));
+      const body = errorBodySchema.safeParse(JSON.parse(text));
       if (body.success) {
         const m = body.data.error_description ?? body.data.message;
         vendorMessage = m === undefined ? undefined : redactSecrets(Array.isArray(m) ? m.join('; ') : m, secrets);
         vendorError = body.data.error === undefined ? undefined : redactSecrets(body.data.error, secrets);
       }
     } catch {
-      // not JSON: status alone says enough
+      // A plain-text answer (a rate limiter's "Too many requests, please try again later") is the message.
+      const plain = text.trim().slice(0, 300);
+      if (plain !== '' && !plain.startsWith('<')) vendorMessage = redactSecrets(plain, secrets);
     }
+    // No Retry-After is documented for the token endpoint; one that is sent is kept.
+    const retryAfter = Number(error.response.headers.get('retry-after') ?? Number.NaN);
+    const retryAfterSeconds = status === 429 && Number.isFinite(retryAfter) && retryAfter > 0 ? retryAfter : undefined;
+    const wait = Math.max(Math.round(cooldownMs / 1000), retryAfterSeconds ?? 0);
     const hint =
       status === 429
-        ? ` The token endpoint allows 5 requests per minute, failures included; the next attempt waits ${Math.round(cooldownMs / 1000)} s.`
+        ? ` The token endpoint allows 5 requests per minute, failures included; wait ${wait} s before the next attempt${retryAfterSeconds === undefined ? '' : ' (Retry-After)'}.`
         : status === 400 || status === 401
           ? ' Check clientId, clientSecret and that the app was granted the requested scopes.'
           : '';
     return new OfficeRnDError(
       'token_request_failed',
       `OfficeRnD token request failed with ${status}${vendorMessage ? `: ${vendorMessage}` : ''}.${hint}`,
-      { ...base, status, ...(vendorMessage ? { vendorMessage } : {}), ...(vendorError ? { vendorError } : {}) },
+      {
+        ...base,
+        status,
+        ...(vendorMessage ? { vendorMessage } : {}),
+        ...(vendorError ? { vendorError } : {}),
+        ...(retryAfterSeconds === undefined ? {} : { retryAfterSeconds }),
+      },
     );
   }
   return new OfficeRnDError(

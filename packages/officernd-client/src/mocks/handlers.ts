@@ -14,11 +14,13 @@ export interface HandlerSettings {
   baseUrl: string;
   identityUrl: string;
   orgSlug: string;
-  clients: Array<{ clientId: string; clientSecret: string; scopes?: string[] }>;
+  /** OAuth apps and the scopes each was granted. */
+  clients: Array<{ clientId: string; clientSecret: string; scopes: string[] }>;
   tokenRateLimitPerMinute: number;
   tokenLifetimeSeconds: number;
   memberUpdateMethod: 'PUT' | 'PATCH';
   signInPath: string;
+  signInAnswer: 'token' | 'token-and-profile' | 'profile';
   pageSize: number;
   now: () => number;
   db: MockDb;
@@ -32,8 +34,8 @@ export interface HandlerSettings {
 type Json = Record<string, unknown>;
 
 /** A NestJS-shaped error: `{ statusCode, message, error }`. */
-function nestError(statusCode: number, message: string | string[], error: string, headers?: Record<string, string>) {
-  return HttpResponse.json({ statusCode, message, error }, { status: statusCode, ...(headers ? { headers } : {}) });
+function nestError(statusCode: number, message: string | string[], error: string) {
+  return HttpResponse.json({ statusCode, message, error }, { status: statusCode });
 }
 const badRequest = (message: string | string[]) => nestError(400, message, 'Bad Request');
 const notFound = (message: string) => nestError(404, message, 'Not Found');
@@ -159,7 +161,8 @@ export function createHandlers(s: HandlerSettings): RequestHandler[] {
       if (limitText !== null) {
         limit = Number(limitText);
         if (!Number.isInteger(limit) || limit < 1) return badRequest(['$limit must be a positive integer']);
-        if (limit > s.pageSize) return badRequest([`$limit must not be greater than ${s.pageSize}`]);
+        // VENDORS.md §1 [C] (found since the first release): a $limit above the maximum is capped, not refused.
+        limit = Math.min(limit, s.pageSize);
       }
       const filters = parseFilters(params);
       if (typeof filters === 'string') return badRequest([filters]);
@@ -198,8 +201,9 @@ export function createHandlers(s: HandlerSettings): RequestHandler[] {
         results,
         cursorNext: end < list.length ? encodeCursor(end) : null,
         cursorPrev: start > 0 ? encodeCursor(start) : null,
-        rangeStart: start,
-        rangeEnd: Math.max(start, end - 1),
+        // VENDORS.md §1 [C] ("Querying data" example: "rangeStart": 1, "rangeEnd": 50): positions count from 1.
+        rangeStart: start + 1,
+        rangeEnd: end,
       });
     };
 
@@ -216,8 +220,9 @@ export function createHandlers(s: HandlerSettings): RequestHandler[] {
     while (tokenHits.length > 0 && tokenHits[0]! <= now - 60_000) tokenHits.shift();
     tokenHits.push(now);
     if (tokenHits.length > s.tokenRateLimitPerMinute) {
-      const retryAfter = Math.max(1, Math.ceil((tokenHits[0]! + 60_000 - now) / 1000));
-      return nestError(429, 'Too many requests', 'Too Many Requests', { 'retry-after': String(retryAfter) });
+      // VENDORS.md §1 [C]: 5 token requests a minute, failures included; the 429 says "Too many
+      // requests, please try again later" and no Retry-After is documented, so none is sent.
+      return nestError(429, 'Too many requests, please try again later', 'Too Many Requests');
     }
     let form: URLSearchParams;
     try {
@@ -241,7 +246,9 @@ export function createHandlers(s: HandlerSettings): RequestHandler[] {
       );
     }
     const requested = (form.get('scope') ?? '').split(' ').filter(Boolean);
-    if (client.scopes && requested.some((scope) => !client.scopes!.includes(scope))) {
+    // VENDORS.md §1 [C] (found since the first release): a token request fails as a whole when it
+    // asks for any scope the app was not granted.
+    if (requested.some((scope) => !client.scopes.includes(scope))) {
       return HttpResponse.json(
         { error: 'invalid_scope', error_description: 'Requested scope was not granted to this app' },
         { status: 400 },
@@ -328,9 +335,11 @@ export function createHandlers(s: HandlerSettings): RequestHandler[] {
         return new HttpResponse(null, { status: 204 });
       }),
     ),
+    // VENDORS.md §1 [C] (found since the first release; the call's API reference page): portal
+    // access needs its own scope, not members.update.
     http.put(
       `${api}/members/:id/portal-access`,
-      guard('flex.community.members.update', async ({ request, params }) => {
+      guard('flex.community.members.portalAccess.update', async ({ request, params }) => {
         const id = String(params.id);
         if (!db.members.get(id)) return notFound('Member not found');
         const body = await readJson(request);
@@ -381,12 +390,22 @@ export function createHandlers(s: HandlerSettings): RequestHandler[] {
         if (db.passwords.get(email) !== body.password)
           return nestError(401, 'Invalid email or password', 'Unauthorized');
         const member = db.members.all().find((m) => typeof m.email === 'string' && m.email.toLowerCase() === email);
-        return HttpResponse.json({
+        const profile = {
           _id: member?._id ?? `user-${email}`,
           email: body.email,
           name: member?.name ?? s.users.get(email)?.name ?? body.email,
           image: null,
-        });
+        };
+        if (s.signInAnswer === 'profile') return HttpResponse.json(profile);
+        // VENDORS.md §1 [C] (found since the first release; OfficeRnD's sign-up-as-a-member guide):
+        // a successful sign-in answer "should contain the OAuth 2.0 token", a user token for the
+        // User API. Where a profile goes beside it is not documented [G]: here under `user`.
+        const token = {
+          access_token: `mock_user_${crypto.randomUUID().replace(/-/g, '')}`,
+          token_type: 'Bearer',
+          expires_in: s.tokenLifetimeSeconds,
+        };
+        return HttpResponse.json(s.signInAnswer === 'token' ? token : { ...token, user: profile });
       }),
     ),
     // Anything else under the API answers like NestJS does for an unknown route.

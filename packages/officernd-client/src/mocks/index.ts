@@ -1,5 +1,6 @@
 import { parseHttpUrl } from '@vendorkit/core';
 import type { RequestHandler } from 'msw';
+import { SCOPES } from '../auth/scopes.js';
 import { DEFAULT_BASE_URL, DEFAULT_IDENTITY_URL, DEFAULT_SIGN_IN_PATH } from '../client.js';
 import { DEFAULT_SIGNATURE_NAME } from '../webhooks.js';
 import { createMockDb, type MockDb, type MockSeed } from './db.js';
@@ -17,7 +18,11 @@ export interface OfficeRnDMockOptions {
   identityUrl?: string;
   /** The only organisation slug that exists; default `'mock-org'`. */
   orgSlug?: string;
-  /** OAuth apps accepted; default one app `mock-client-id` / `mock-client-secret`. `scopes` limits what it may request. */
+  /**
+   * OAuth apps accepted; default one app `mock-client-id` / `mock-client-secret`. `scopes` is what
+   * the app was granted (default: every scope in `SCOPES`); a token request asking for any other
+   * scope is refused as a whole (400 `invalid_scope`), as OfficeRnD does.
+   */
   clients?: Array<{ clientId: string; clientSecret: string; scopes?: string[] }>;
   /** Token requests allowed per sliding minute, failures included (beyond: 429 "Too many requests"). Default 5. */
   tokenRateLimitPerMinute?: number;
@@ -31,6 +36,12 @@ export interface OfficeRnDMockOptions {
   memberUpdateMethod?: 'PUT' | 'PATCH';
   /** Path of "Sign in a user". Default `'auth/signin'`. */
   signInPath?: string;
+  /**
+   * What a successful sign-in answers: `'token'` (default: a user token, as OfficeRnD's guide
+   * says), `'token-and-profile'` (the token plus the profile under `user` — where OfficeRnD puts
+   * it is undocumented) or `'profile'` (`{ _id, email, name, image }` only).
+   */
+  signInAnswer?: 'token' | 'token-and-profile' | 'profile';
   /** Name before the digest in `officernd-signature`. Default `'signature'`. */
   signatureName?: string;
   /** POST webhook deliveries to the registered URLs with `fetch`. Default true; false only records them in `db.deliveries`. */
@@ -70,7 +81,10 @@ export function createOfficeRnDMock(options: OfficeRnDMockOptions = {}): OfficeR
     .toString()
     .replace(/\/+$/, '');
   const now = options.now ?? Date.now;
-  const clients = options.clients ?? [{ clientId: 'mock-client-id', clientSecret: 'mock-client-secret' }];
+  const everyScope = Object.values(SCOPES);
+  const clients = (options.clients ?? [{ clientId: 'mock-client-id', clientSecret: 'mock-client-secret' }]).map(
+    (client) => ({ ...client, scopes: [...(client.scopes ?? everyScope)] }),
+  );
   const orgSlug = options.orgSlug ?? 'mock-org';
   const db: MockDb = createMockDb({
     now,
@@ -101,6 +115,7 @@ export function createOfficeRnDMock(options: OfficeRnDMockOptions = {}): OfficeR
     tokenLifetimeSeconds: options.tokenLifetimeSeconds ?? 3599,
     memberUpdateMethod: options.memberUpdateMethod ?? 'PUT',
     signInPath: (options.signInPath ?? DEFAULT_SIGN_IN_PATH).replace(/^\/+/, ''),
+    signInAnswer: options.signInAnswer ?? 'token',
     pageSize: options.pageSize ?? 50,
     now,
     db,

@@ -1,3 +1,4 @@
+import { SCOPES } from '../auth/scopes.js';
 import type { CompanyQuery } from '../pagination.js';
 import { type Company, companySchema } from '../schemas.js';
 import type { Transport } from '../transport.js';
@@ -8,5 +9,5 @@ export type CompaniesResource = ReadableResource<Company, CompanyQuery>;
 
 /** Builds `client.companies` on `transport`. */
 export function createCompaniesResource(transport: Transport): CompaniesResource {
-  return createReadableResource(transport, 'companies', companySchema);
+  return createReadableResource(transport, { path: 'companies', item: companySchema, readScope: SCOPES.companiesRead });
 }

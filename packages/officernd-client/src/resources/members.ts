@@ -1,3 +1,4 @@
+import { SCOPES } from '../auth/scopes.js';
 import { OfficeRnDError } from '../errors.js';
 import type { MemberQuery } from '../pagination.js';
 import { type Member, memberSchema } from '../schemas.js';
@@ -32,13 +33,19 @@ export type MemberUpdateMethod = 'PUT' | 'PATCH';
 
 /** `client.members`: read, create, update, delete members and switch their portal access. */
 export interface MembersResource extends ReadableResource<Member, MemberQuery> {
-  /** `POST /members`; returns the created member. */
+  /** `POST /members` (scope `flex.community.members.create`); returns the created member. */
   create(input: MemberCreateInput): Promise<Member>;
-  /** `PUT /members/{id}` (or PATCH, see the client's `memberUpdateMethod`); returns the updated member. */
+  /**
+   * `PUT /members/{id}` (or PATCH, see the client's `memberUpdateMethod`; scope
+   * `flex.community.members.update`); returns the updated member.
+   */
   update(id: string, input: MemberUpdateInput): Promise<Member>;
-  /** `DELETE /members/{id}`. */
+  /** `DELETE /members/{id}` (scope `flex.community.members.delete`). */
   delete(id: string): Promise<void>;
-  /** `PUT /members/{id}/portal-access` (204): enables or disables Member App access. */
+  /**
+   * `PUT /members/{id}/portal-access` (204; scope `flex.community.members.portalAccess.update`,
+   * not `members.update`): enables or disables Member App access.
+   */
   setPortalAccess(id: string, input: PortalAccessInput): Promise<void>;
 }
 
@@ -52,20 +59,35 @@ export function createMembersResource(transport: Transport, updateMethod: Member
     return input;
   };
   return {
-    ...createReadableResource(transport, path, memberSchema),
+    ...createReadableResource(transport, { path, item: memberSchema, readScope: SCOPES.membersRead }),
     async create(input) {
-      return transport.request({ method: 'POST', path, json: body(input, 'members.create'), schema: memberSchema });
+      return transport.request({
+        method: 'POST',
+        call: 'members.create',
+        scope: SCOPES.membersCreate,
+        path,
+        json: body(input, 'members.create'),
+        schema: memberSchema,
+      });
     },
     async update(id, input) {
       return transport.request({
         method: updateMethod,
+        call: 'members.update',
+        scope: SCOPES.membersUpdate,
         path: `${path}/${pathId('member', id)}`,
         json: body(input, 'members.update'),
         schema: memberSchema,
       });
     },
     async delete(id) {
-      await transport.request({ method: 'DELETE', path: `${path}/${pathId('member', id)}`, schema: undefined });
+      await transport.request({
+        method: 'DELETE',
+        call: 'members.delete',
+        scope: SCOPES.membersDelete,
+        path: `${path}/${pathId('member', id)}`,
+        schema: undefined,
+      });
     },
     async setPortalAccess(id, input) {
       if (typeof input?.isPortalAccessEnabled !== 'boolean') {
@@ -73,6 +95,8 @@ export function createMembersResource(transport: Transport, updateMethod: Member
       }
       await transport.request({
         method: 'PUT',
+        call: 'members.setPortalAccess',
+        scope: SCOPES.membersPortalAccessUpdate,
         path: `${path}/${pathId('member', id)}/portal-access`,
         json: {
           isPortalAccessEnabled: input.isPortalAccessEnabled,

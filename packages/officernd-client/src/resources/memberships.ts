@@ -1,3 +1,4 @@
+import { SCOPES } from '../auth/scopes.js';
 import type { MembershipQuery } from '../pagination.js';
 import { type Membership, membershipSchema } from '../schemas.js';
 import type { Transport } from '../transport.js';
@@ -8,5 +9,9 @@ export type MembershipsResource = ReadableResource<Membership, MembershipQuery>;
 
 /** Builds `client.memberships` on `transport`. */
 export function createMembershipsResource(transport: Transport): MembershipsResource {
-  return createReadableResource(transport, 'memberships', membershipSchema);
+  return createReadableResource(transport, {
+    path: 'memberships',
+    item: membershipSchema,
+    readScope: SCOPES.membershipsRead,
+  });
 }

@@ -1,3 +1,4 @@
+import { SCOPES } from '../auth/scopes.js';
 import type { PlanQuery } from '../pagination.js';
 import { type Plan, planSchema } from '../schemas.js';
 import type { Transport } from '../transport.js';
@@ -8,5 +9,5 @@ export type PlansResource = ReadableResource<Plan, PlanQuery>;
 
 /** Builds `client.plans` on `transport`. */
 export function createPlansResource(transport: Transport): PlansResource {
-  return createReadableResource(transport, 'plans', planSchema);
+  return createReadableResource(transport, { path: 'plans', item: planSchema, readScope: SCOPES.plansRead });
 }

@@ -1,3 +1,4 @@
+import { SCOPES } from '../auth/scopes.js';
 import { OfficeRnDError } from '../errors.js';
 import type { WebhookQuery } from '../pagination.js';
 import { type Webhook, webhookSchema } from '../schemas.js';
@@ -14,18 +15,21 @@ export interface WebhookCreateInput {
   isEnabled?: boolean;
 }
 
-/** `client.webhooks`: list, create and delete webhook subscriptions. */
+/**
+ * `client.webhooks`: list, create and delete webhook subscriptions. Reading needs
+ * `flex.settings.webhooks.read`, which is not among the default scopes.
+ */
 export interface WebhooksResource extends ReadableResource<Webhook, WebhookQuery> {
-  /** `POST /webhooks`; the answer carries the `secret` to verify deliveries with. */
+  /** `POST /webhooks` (scope `flex.settings.webhooks.create`); the answer carries the `secret` to verify deliveries with. */
   create(input: WebhookCreateInput): Promise<Webhook>;
-  /** `DELETE /webhooks/{id}`. */
+  /** `DELETE /webhooks/{id}` (scope `flex.settings.webhooks.delete`). */
   delete(id: string): Promise<void>;
 }
 
 /** Builds `client.webhooks` on `transport`. */
 export function createWebhooksResource(transport: Transport): WebhooksResource {
   return {
-    ...createReadableResource(transport, 'webhooks', webhookSchema),
+    ...createReadableResource(transport, { path: 'webhooks', item: webhookSchema, readScope: SCOPES.webhooksRead }),
     async create(input) {
       if (typeof input?.url !== 'string' || !Array.isArray(input.eventTypes) || input.eventTypes.length === 0) {
         throw new OfficeRnDError(
@@ -33,10 +37,23 @@ export function createWebhooksResource(transport: Transport): WebhooksResource {
           'webhooks.create needs { url: string, eventTypes: string[] (not empty) }.',
         );
       }
-      return transport.request({ method: 'POST', path: 'webhooks', json: input, schema: webhookSchema });
+      return transport.request({
+        method: 'POST',
+        call: 'webhooks.create',
+        scope: SCOPES.webhooksCreate,
+        path: 'webhooks',
+        json: input,
+        schema: webhookSchema,
+      });
     },
     async delete(id) {
-      await transport.request({ method: 'DELETE', path: `webhooks/${pathId('webhook', id)}`, schema: undefined });
+      await transport.request({
+        method: 'DELETE',
+        call: 'webhooks.delete',
+        scope: SCOPES.webhooksDelete,
+        path: `webhooks/${pathId('webhook', id)}`,
+        schema: undefined,
+      });
     },
   };
 }
