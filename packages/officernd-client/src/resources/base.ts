@@ -28,12 +28,37 @@ export interface ResourceSpec<S extends z.ZodMiniType> {
   readScope: string;
 }
 
-/** Checks an object id before it goes into a path. */
+/**
+ * Characters an id may not hold: path and query delimiters, `%` (a percent-encoded dot segment
+ * such as `%2e%2e` is resolved by the URL parser), backslash (a path separator to WHATWG URLs)
+ * and control characters. OfficeRnD ids are 24 hex digits.
+ */
+const UNSAFE_ID = /[/\\?#%\p{Cc}]/u;
+
+/**
+ * Checks an object id before it goes into a path and returns it encoded as one segment. Refuses
+ * (`invalid_query`, before any request) empty ids, dot segments (`.`, `..`) and anything that
+ * would change the path once the URL is normalised.
+ */
 export function pathId(resource: string, id: unknown): string {
-  if (typeof id !== 'string' || id.trim() === '' || id.length > 200) {
-    throw new OfficeRnDError('invalid_query', `${resource} id must be a non-empty string, got ${typeof id}.`);
+  const refuse = (why: string) =>
+    new OfficeRnDError('invalid_query', `${resource} id ${why}; OfficeRnD ids look like "65a1b2c3d4e5f60718293a4b".`);
+  if (typeof id !== 'string') throw refuse(`must be a string, got ${typeof id}`);
+  if (id.trim() === '' || id.length > 200) throw refuse('must be a non-empty string of at most 200 characters');
+  if (id === '.' || id === '..' || UNSAFE_ID.test(id)) {
+    throw refuse(`${JSON.stringify(id.slice(0, 40))} is a dot segment or holds / \\ ? # % or a control character`);
   }
-  return encodeURIComponent(id);
+  let segment: string;
+  try {
+    segment = encodeURIComponent(id);
+  } catch {
+    throw refuse('is not well-formed Unicode (a lone surrogate)');
+  }
+  // The segment must come out of URL normalisation exactly as it went in.
+  if (new URL(`https://host/${segment}`).pathname !== `/${segment}`) {
+    throw refuse(`${JSON.stringify(id.slice(0, 40))} would change the request path`);
+  }
+  return segment;
 }
 
 /** Builds list/page/get for the resource at `spec.path` whose items match `spec.item`. */
