@@ -1,4 +1,4 @@
-import { ConfigurationError, createMemoryStore, redactSecrets, type Store } from '@vendorkit/core';
+import { ConfigurationError, createMemoryStore, isVendorkitError, redactSecrets, type Store } from '@vendorkit/core';
 import { refusalPage, SAFE_HEADERS } from './error-page.js';
 import { isWialonAuthError, statusForReason, WialonAuthError } from './errors.js';
 import { createExchangeClient } from './exchange.js';
@@ -149,6 +149,12 @@ export function createWialonOkdeskAuth(options: WialonOkdeskAuthOptions): Wialon
       const key = await replayKey(base.normalized, params.authHash);
       claimed = await withDeadline(replayStore.setIfAbsent(key, '1', { ttlMs }), timeoutMs);
     } catch (error) {
+      if (isVendorkitError(error, 'store_full')) {
+        throw new WialonAuthError(
+          'replay_store_full',
+          'The replay store is full of live used-hash marks and refuses new ones rather than forget one (a flood of links, or more logins per authHashLifetimeSeconds than it holds); nothing was sent to Wialon. Raise maxEntries of the memory store, or use a shared store such as @vendorkit/redis-store.',
+        );
+      }
       throw new WialonAuthError('upstream_unavailable', `The replay store failed (${errorName(error)}).`, {
         upstream: 'replay_store',
       });

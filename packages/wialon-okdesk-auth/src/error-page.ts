@@ -25,6 +25,10 @@ const TEXT: Record<WialonAuthReason, { title: string; body: string }> = {
     title: 'Sign-in link already used',
     body: 'Each sign-in link works once. Open the Okdesk application from Wialon again.',
   },
+  replay_store_full: {
+    title: 'Sign-in temporarily unavailable',
+    body: 'Too many sign-in attempts arrived at once. Please open the Okdesk application from Wialon again in a few minutes.',
+  },
   upstream_unavailable: {
     title: 'Sign-in temporarily unavailable',
     body: 'We could not reach a service needed to sign you in. Please try again in a minute.',

@@ -9,6 +9,8 @@ import { defineErrorGuard, VendorkitError } from '@vendorkit/core';
  * - `user_mismatch`: Wialon says the hash belongs to someone other than the link's `user`.
  * - `unknown_contact`: no Okdesk contact has this login.
  * - `replayed`: this hash was already presented within its lifetime.
+ * - `replay_store_full`: the replay store is full of live marks and refuses new claims rather than
+ *   forget one (a flood of links, or a store too small for the traffic); nothing was sent to Wialon.
  * - `upstream_unavailable`: Wialon, Okdesk or the replay store failed, timed out or answered nonsense.
  */
 export type WialonAuthReason =
@@ -18,6 +20,7 @@ export type WialonAuthReason =
   | 'user_mismatch'
   | 'unknown_contact'
   | 'replayed'
+  | 'replay_store_full'
   | 'upstream_unavailable';
 
 /** Every {@link WialonAuthReason}, in a stable order. */
@@ -28,6 +31,7 @@ export const WIALON_AUTH_REASONS: readonly WialonAuthReason[] = [
   'user_mismatch',
   'unknown_contact',
   'replayed',
+  'replay_store_full',
   'upstream_unavailable',
 ];
 
@@ -86,9 +90,13 @@ export function isWialonAuthError(value: unknown, reason?: WialonAuthReason): va
   return reason === undefined || candidate.reason === reason;
 }
 
-/** The HTTP status `handle()` answers a refusal with: 400, 403, or 502 for upstream failures. */
+/**
+ * The HTTP status `handle()` answers a refusal with: 400, 403, 503 when the replay store is full,
+ * 502 for upstream failures (503 when the failing upstream is the replay store).
+ */
 export function statusForReason(reason: WialonAuthReason): number {
   if (reason === 'missing_parameter') return 400;
+  if (reason === 'replay_store_full') return 503;
   if (reason === 'upstream_unavailable') return 502;
   return 403;
 }

@@ -1,4 +1,4 @@
-export { ConfigurationError, isVendorkitError } from '@vendorkit/core';
+export { ConfigurationError, createMemoryStore, isVendorkitError, type Store } from '@vendorkit/core';
 export {
   formatWialonAppSettings,
   type WialonAppOption,
