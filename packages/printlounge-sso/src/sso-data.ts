@@ -96,7 +96,9 @@ export function decryptSsoData(cipher: SsoCipher, h: unknown): Record<string, st
  * The receiving side of {@link encodeSsoData}: what the shop's PHP sees after
  * `parse_str(openssl_decrypt($h, $method, $passphrase, 0, $iv))`. Accepts the URL-encoded form
  * (`%2B%2F%3D`), plain base64, and base64 whose `+` became spaces. Values are not validated — see
- * `parseSsoUrl`. Names with brackets (`view_settings[header]`) come back as flat keys.
+ * `parseSsoUrl`. Names with brackets (`view_settings[header]`) come back as flat keys; where PHP would
+ * let an array replace a scalar of the same name (`a=1&a[b]=2`, also after parse_str's rewriting of
+ * ` a` to `a`), both keys appear here.
  *
  * @throws PrintLoungeError `invalid_h` (not base64, empty, truncated, not UTF-8), `invalid_passphrase`
  *   (wrong passphrase, method or IV rule, or altered data), `invalid_key_size`; ConfigurationError for
