@@ -1,4 +1,5 @@
 export { readTextUpTo } from './body.js';
+export { type CredentialSeal, credentialKey, credentialSeal } from './credentials.js';
 export {
   ConfigurationError,
   defineErrorGuard,

@@ -21,17 +21,83 @@ export function redactUrl(url: string | URL, params: readonly string[]): string 
   });
 }
 
+const utf8 = new TextEncoder();
+
+/** PHP's `urlencode` (form encoding; only `A-Za-z0-9._-` stay) or `rawurlencode` (RFC 3986: `~` stays, space is `%20`). */
+function phpUrlencode(text: string, raw: boolean): string {
+  let out = '';
+  for (const byte of utf8.encode(text)) {
+    const char = String.fromCharCode(byte);
+    if (/[A-Za-z0-9._-]/.test(char) || (raw && char === '~')) out += char;
+    else if (!raw && char === ' ') out += '+';
+    else out += `%${byte.toString(16).toUpperCase().padStart(2, '0')}`;
+  }
+  return out;
+}
+
+function base64Forms(text: string): string[] {
+  let binary = '';
+  for (const byte of utf8.encode(text)) binary += String.fromCharCode(byte);
+  const standard = btoa(binary);
+  const unpadded = standard.replace(/=+$/, '');
+  return [standard, unpadded, unpadded.replace(/\+/g, '-').replace(/\//g, '_')];
+}
+
+/** The JSON string body of `text`, and the same with every non-ASCII character as `\uXXXX` (as ASCII-only serialisers write it). */
+function jsonForms(text: string): string[] {
+  const body = JSON.stringify(text).slice(1, -1);
+  const ascii = body.replace(/[^\x00-\x7f]/g, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`);
+  return [body, ascii, ascii.replace(/\\u([0-9a-f]{4})/g, (_, hex: string) => `\\u${hex.toUpperCase()}`)];
+}
+
+/** Every way a secret is commonly written into a URL, a form body, a header or a JSON document. */
+function encodedForms(secret: string): string[] {
+  // Lone surrogates cannot be percent-encoded; encoders write U+FFFD for them.
+  const wellFormed = secret.toWellFormed();
+  const form = new URLSearchParams([['', wellFormed]]).toString().slice(1);
+  const percentForms = [
+    encodeURIComponent(wellFormed),
+    encodeURIComponent(wellFormed).replace(/%20/g, '+'),
+    encodeURI(wellFormed),
+    form,
+    phpUrlencode(wellFormed, false),
+    phpUrlencode(wellFormed, true),
+  ];
+  // A URL echoed inside another URL's query string is encoded twice.
+  const twice = percentForms.map((f) => encodeURIComponent(f));
+  return [secret, wellFormed, ...percentForms, ...twice, ...base64Forms(wellFormed), ...jsonForms(secret)];
+}
+
+function escapeRegExp(text: string): string {
+  return text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+}
+
+/** A pattern for `form` in which every `%XX` escape matches in either case (`%2f` as well as `%2F`). */
+function caseInsensitiveEscapes(form: string): string {
+  return escapeRegExp(form).replace(/%([0-9A-Fa-f])([0-9A-Fa-f])/g, (_, high: string, low: string) => {
+    const both = (c: string) => (/[0-9]/.test(c) ? c : `[${c.toLowerCase()}${c.toUpperCase()}]`);
+    return `%${both(high)}${both(low)}`;
+  });
+}
+
 /**
- * Replaces every occurrence of each secret (and its URL-encoded forms) in `text`.
- * Empty or very short secrets are ignored: redacting "a" everywhere would destroy the text
+ * Replaces every occurrence of each secret in `text`, in every encoding it is likely to travel
+ * in: as is, percent-encoded (`encodeURIComponent`, `encodeURI`, form encoding as
+ * `URLSearchParams` writes it, PHP's `urlencode` and `rawurlencode`, either hex case, and twice
+ * over), base64 and base64url, and as a JSON string (also `\uXXXX`-escaped). Run any text a
+ * vendor sends back through it: servers echo request URLs and bodies.
+ *
+ * Secrets shorter than 3 characters are ignored: redacting "a" everywhere would destroy the text
  * and protect nothing.
  */
 export function redactSecrets(text: string, secrets: ReadonlyArray<string | undefined>): string {
-  let out = text;
+  const forms = new Set<string>();
   for (const secret of secrets) {
     if (!secret || secret.length < 3) continue;
-    const forms = new Set([secret, encodeURIComponent(secret), encodeURIComponent(secret).replace(/%20/g, '+')]);
-    for (const form of forms) out = out.split(form).join(REDACTED);
+    for (const form of encodedForms(secret)) if (form.length >= 3) forms.add(form);
   }
-  return out;
+  if (forms.size === 0) return text;
+  // Longest first, so a form that contains another is replaced whole.
+  const alternatives = [...forms].sort((a, b) => b.length - a.length).map(caseInsensitiveEscapes);
+  return text.replace(new RegExp(alternatives.join('|'), 'g'), REDACTED);
 }

@@ -1,4 +1,4 @@
-import { ConfigurationError } from './errors.js';
+import { ConfigurationError, StoreFullError } from './errors.js';
 
 /** Options for {@link Store.set} and {@link Store.setIfAbsent}. */
 export interface StoreSetOptions {
@@ -11,7 +11,9 @@ export interface StoreSetOptions {
  * renewal locks, replayed Wialon hashes, processed webhook ids.
  *
  * Values are strings (callers serialise). Every method may reject with a
- * `StoreError` when the backend is unreachable; none may hang forever.
+ * `StoreError` when the backend is unreachable; none may hang forever. A bounded store
+ * must never evict a live entry to make room (that would forget a replay mark or a lock
+ * someone holds): it rejects the write with a `StoreFullError` instead.
  */
 export interface Store {
   get(key: string): Promise<string | undefined>;
@@ -19,13 +21,23 @@ export interface Store {
   /** Atomically sets `key` only when it is absent; resolves `true` when this call set it. */
   setIfAbsent(key: string, value: string, options?: StoreSetOptions): Promise<boolean>;
   delete(key: string): Promise<void>;
+  /**
+   * Atomically deletes `key` only while it still holds `value`; resolves `true` when this
+   * call deleted it. This is how a claim (a lock, a lease, a processing mark) is released:
+   * only by its owner, never after it expired and someone else took it.
+   */
+  deleteIfEquals(key: string, value: string): Promise<boolean>;
 }
 
 /** Options of {@link createMemoryStore}. */
 export interface MemoryStoreOptions {
   /** Clock in milliseconds, for tests. Default `Date.now`. */
   now?: () => number;
-  /** Entries kept at most; the oldest are evicted beyond it. Default 100 000. */
+  /**
+   * Live entries kept at most. When full, expired entries are purged; if none are, a new key is
+   * refused with a `StoreFullError` (code `store_full`) — a live entry is never evicted.
+   * Default 100 000.
+   */
   maxEntries?: number;
 }
 
@@ -50,14 +62,21 @@ export function createMemoryStore(options: MemoryStoreOptions = {}): Store {
     }
     return entry;
   };
+  const purgeExpired = () => {
+    const at = now();
+    for (const [key, entry] of entries) if (entry.expiresAt <= at) entries.delete(key);
+  };
   const write = (key: string, value: string, ttlMs: number | undefined) => {
     validateTtl(ttlMs);
-    entries.delete(key);
-    entries.set(key, { value, expiresAt: ttlMs === undefined ? Number.POSITIVE_INFINITY : now() + ttlMs });
-    if (entries.size > maxEntries) {
-      const oldest = entries.keys().next().value;
-      if (oldest !== undefined) entries.delete(oldest);
+    if (!entries.has(key) && entries.size >= maxEntries) {
+      purgeExpired();
+      if (entries.size >= maxEntries) {
+        throw new StoreFullError(
+          `The in-memory store holds ${maxEntries} live entries and refuses more rather than forget one. Raise maxEntries, or share a Redis store (@vendorkit/redis-store).`,
+        );
+      }
     }
+    entries.set(key, { value, expiresAt: ttlMs === undefined ? Number.POSITIVE_INFINITY : now() + ttlMs });
   };
 
   return {
@@ -74,6 +93,11 @@ export function createMemoryStore(options: MemoryStoreOptions = {}): Store {
     },
     async delete(key) {
       entries.delete(key);
+    },
+    async deleteIfEquals(key, value) {
+      if (live(key)?.value !== value) return false;
+      entries.delete(key);
+      return true;
     },
   };
 }

@@ -1,4 +1,5 @@
-import { VendorkitError } from './errors.js';
+import { type CredentialSeal, credentialKey, credentialSeal } from './credentials.js';
+import { ConfigurationError, VendorkitError } from './errors.js';
 import { singleFlight } from './single-flight.js';
 import type { Store } from './store.js';
 
@@ -13,8 +14,19 @@ export interface FetchedToken {
 export interface TokenCacheOptions {
   /** Where the token (and the renewal lock) are kept; share a store to share tokens between processes. */
   store: Store;
-  /** Store key of the token; the lock lives at `${key}:lock`. Make it unique per account. */
-  key: string;
+  /**
+   * The credentials the token is made from. The store key is `namespace:` + a SHA-256 digest of
+   * every part, and the stored token is encrypted with a key derived from them (AES-256-GCM), so
+   * callers with other credentials — a wrong password, another tenant on the same store — never
+   * see this token, and nobody reads it out of the store without these credentials. Pass all the
+   * material: ids, secrets, scopes, URLs. The lock lives at `${storeKey}:lock`.
+   */
+  credentials?: { namespace: string; material: readonly string[] };
+  /**
+   * A fixed store key instead of `credentials`; the token is then stored in the clear. Only for
+   * tokens that need no credentials to tell apart (tests, single-tenant stores you own).
+   */
+  key?: string;
   /** Asks the vendor for a new token. Called at most once at a time per cache, and per store while the lock holds. */
   fetchToken: () => Promise<FetchedToken>;
   /**
@@ -25,7 +37,11 @@ export interface TokenCacheOptions {
   refreshMarginMs: number;
   /** After a failed fetch, rethrow that failure for this long instead of asking again (protects rate-limited token endpoints). Default 0. */
   failureCooldownMs?: number;
-  /** How long another process may hold the renewal lock before it is presumed dead. Default 30 s. */
+  /**
+   * How long another process may hold the renewal lock before it is presumed dead. Must be longer
+   * than `fetchToken` can take (its total timeout, retries included), or a slow renewal loses its
+   * lock to a second one. Default 30 s.
+   */
   lockTtlMs?: number;
   /** How often to look for a token renewed by another process while waiting. Default 50 ms. */
   pollIntervalMs?: number;
@@ -57,33 +73,66 @@ export class TokenRenewalTimeoutError extends VendorkitError<'token_renewal_time
   }
 }
 
+interface Slot {
+  key: string;
+  lockKey: string;
+  seal: CredentialSeal | undefined;
+}
+
 export function createTokenCache(options: TokenCacheOptions): TokenCache {
-  const { store, key, fetchToken, refreshMarginMs } = options;
+  const { store, fetchToken, refreshMarginMs } = options;
+  if ((options.key === undefined) === (options.credentials === undefined)) {
+    throw new ConfigurationError('createTokenCache: pass exactly one of `credentials` or `key`.');
+  }
   const now = options.now ?? Date.now;
-  const lockKey = `${key}:lock`;
   const lockTtlMs = options.lockTtlMs ?? 30_000;
+  if (!Number.isFinite(lockTtlMs) || lockTtlMs <= 0) {
+    throw new ConfigurationError(`createTokenCache: lockTtlMs must be a positive number, got ${String(lockTtlMs)}.`);
+  }
   const pollIntervalMs = options.pollIntervalMs ?? 50;
   const failureCooldownMs = options.failureCooldownMs ?? 0;
 
   let local: StoredToken | undefined;
   let lastFailure: { error: unknown; at: number } | undefined;
 
+  const { credentials } = options;
+  let slotPromise: Promise<Slot> | undefined;
+  const slot = (): Promise<Slot> => {
+    slotPromise ??= (async (): Promise<Slot> => {
+      if (credentials === undefined) {
+        const key = options.key as string;
+        return { key, lockKey: `${key}:lock`, seal: undefined };
+      }
+      const [key, seal] = await Promise.all([
+        credentialKey(credentials.namespace, credentials.material),
+        credentialSeal(credentials.material),
+      ]);
+      return { key, lockKey: `${key}:lock`, seal };
+    })();
+    return slotPromise;
+  };
+
   const fresh = (t: StoredToken | undefined): t is StoredToken => t !== undefined && t.refreshAt > now();
 
-  const readStore = async (): Promise<StoredToken | undefined> => {
+  /** The stored entry as written (for compare-and-delete) and as read. */
+  const readStore = async (): Promise<{ raw: string; entry: StoredToken | undefined } | undefined> => {
+    const { key, seal } = await slot();
     const raw = await store.get(key);
     if (raw === undefined) return undefined;
+    const text = seal === undefined ? raw : await seal.open(raw);
+    if (text === undefined) return { raw, entry: undefined };
     try {
-      const parsed = JSON.parse(raw) as StoredToken;
-      return typeof parsed.token === 'string' &&
+      const parsed = JSON.parse(text) as StoredToken;
+      const valid =
+        typeof parsed.token === 'string' &&
         typeof parsed.expiresAt === 'number' &&
-        typeof parsed.refreshAt === 'number'
-        ? parsed
-        : undefined;
+        typeof parsed.refreshAt === 'number';
+      return { raw, entry: valid ? parsed : undefined };
     } catch {
-      return undefined;
+      return { raw, entry: undefined };
     }
   };
+  const readEntry = async () => (await readStore())?.entry;
 
   const fetchAndStore = async (): Promise<StoredToken> => {
     if (lastFailure && now() - lastFailure.at < failureCooldownMs) throw lastFailure.error;
@@ -102,24 +151,47 @@ export function createTokenCache(options: TokenCacheOptions): TokenCache {
       expiresAt: receivedAt + fetched.lifetimeMs,
       refreshAt: receivedAt + fetched.lifetimeMs - margin,
     };
-    if (fetched.lifetimeMs > 0) await store.set(key, JSON.stringify(entry), { ttlMs: fetched.lifetimeMs });
+    if (fetched.lifetimeMs > 0) {
+      const { key, seal } = await slot();
+      const text = JSON.stringify(entry);
+      await store.set(key, seal === undefined ? text : await seal.seal(text), { ttlMs: fetched.lifetimeMs });
+    }
     return entry;
   };
 
+  /** Releases the renewal lock only while it is still ours (it may have expired and been taken). */
+  const releaseLock = async (lockKey: string, owner: string) => {
+    try {
+      await store.deleteIfEquals(lockKey, owner);
+    } catch {
+      // The lock expires by itself; a failed release must not hide the renewal's own outcome.
+    }
+  };
+
   const renew = singleFlight(async (): Promise<StoredToken> => {
-    const owner = `${now()}-${Math.random().toString(36).slice(2)}`;
+    const { lockKey } = await slot();
+    const owner = `${now()}-${randomId()}`;
     const deadline = now() + 2 * lockTtlMs;
     for (;;) {
-      const shared = await readStore();
+      const shared = await readEntry();
       if (fresh(shared)) return shared;
-      if (await store.setIfAbsent(lockKey, owner, { ttlMs: lockTtlMs })) {
+      let acquired: boolean;
+      try {
+        acquired = await store.setIfAbsent(lockKey, owner, { ttlMs: lockTtlMs });
+      } catch (error) {
+        // A timed-out acquire may still be applied by the store later: without this release the
+        // lock would be held by nobody for its whole TTL, and every process would wait that long.
+        await releaseLock(lockKey, owner);
+        throw error;
+      }
+      if (acquired) {
         try {
           // Another process may have renewed and released the lock since our read above.
-          const renewed = await readStore();
+          const renewed = await readEntry();
           if (fresh(renewed)) return renewed;
           return await fetchAndStore();
         } finally {
-          if ((await store.get(lockKey)) === owner) await store.delete(lockKey);
+          await releaseLock(lockKey, owner);
         }
       }
       if (now() > deadline) throw new TokenRenewalTimeoutError();
@@ -130,14 +202,21 @@ export function createTokenCache(options: TokenCacheOptions): TokenCache {
   return {
     async get() {
       if (fresh(local)) return local.token;
-      const shared = await readStore();
+      const shared = await readEntry();
       local = fresh(shared) ? shared : await renew();
       return local.token;
     },
     async invalidate(token) {
       if (local?.token === token) local = undefined;
       const shared = await readStore();
-      if (shared?.token === token) await store.delete(key);
+      if (shared?.entry?.token === token) await store.deleteIfEquals((await slot()).key, shared.raw);
     },
   };
+}
+
+function randomId(): string {
+  const bytes = globalThis.crypto.getRandomValues(new Uint8Array(12));
+  let out = '';
+  for (const byte of bytes) out += byte.toString(16).padStart(2, '0');
+  return out;
 }

@@ -1,5 +1,5 @@
 import { describe, expect, it, vi } from 'vitest';
-import { createMemoryStore, createTokenCache, type Store, singleFlight } from '../src/index.js';
+import { createMemoryStore, createTokenCache, credentialKey, type Store, singleFlight } from '../src/index.js';
 
 describe('singleFlight', () => {
   it('shares one pending call between concurrent callers and starts a new one afterwards', async () => {
@@ -123,5 +123,134 @@ describe('createTokenCache', () => {
     now = 5_000;
     await expect(cache.get()).rejects.toThrow('rate limited');
     expect(fetchToken).toHaveBeenCalledTimes(2);
+  });
+
+  describe('credential-scoped entries', () => {
+    const tenant = (password: string) => ({
+      namespace: 'acme:token',
+      material: ['https://acme.test', 'user', password],
+    });
+
+    it('a caller with other credentials (a wrong password) never gets the cached token, and asks for its own', async () => {
+      const store = createMemoryStore();
+      const fetchA = vi.fn(async () => ({ token: 'TOKEN-OF-A', lifetimeMs: 60_000 }));
+      const fetchB = vi.fn(async () => {
+        throw new Error('wrong password');
+      });
+      const a = createTokenCache({ store, credentials: tenant('right'), fetchToken: fetchA, refreshMarginMs: 1_000 });
+      const b = createTokenCache({ store, credentials: tenant('wrong'), fetchToken: fetchB, refreshMarginMs: 1_000 });
+      expect(await a.get()).toBe('TOKEN-OF-A');
+      await expect(b.get()).rejects.toThrow('wrong password');
+      expect(fetchB).toHaveBeenCalledTimes(1);
+    });
+
+    it('the same credentials share one token; the store holds neither the token nor the secret in the clear', async () => {
+      const entries = new Map<string, string>();
+      const inner = createMemoryStore();
+      const store: Store = {
+        ...inner,
+        set: async (key, value, options) => {
+          entries.set(key, value);
+          return inner.set(key, value, options);
+        },
+      };
+      const fetchToken = vi.fn(async () => ({ token: 'plain-token-value', lifetimeMs: 60_000 }));
+      const a = createTokenCache({ store, credentials: tenant('pa55word'), fetchToken, refreshMarginMs: 1_000 });
+      const b = createTokenCache({ store, credentials: tenant('pa55word'), fetchToken, refreshMarginMs: 1_000 });
+      expect(await a.get()).toBe('plain-token-value');
+      expect(await b.get()).toBe('plain-token-value');
+      expect(fetchToken).toHaveBeenCalledTimes(1);
+      const dump = JSON.stringify([...entries]);
+      expect(dump).not.toContain('plain-token-value');
+      expect(dump).not.toContain('pa55word');
+      expect([...entries.keys()]).toEqual([await credentialKey('acme:token', tenant('pa55word').material)]);
+    });
+
+    it('an entry altered in the store is ignored (a new token is fetched), never returned', async () => {
+      const store = createMemoryStore();
+      let n = 0;
+      const fetchToken = vi.fn(async () => ({ token: `t${++n}`, lifetimeMs: 60_000 }));
+      const make = () => createTokenCache({ store, credentials: tenant('p'), fetchToken, refreshMarginMs: 1_000 });
+      expect(await make().get()).toBe('t1');
+      const key = await credentialKey('acme:token', tenant('p').material);
+      await store.set(key, JSON.stringify({ token: 'forged', expiresAt: 9e15, refreshAt: 9e15 }));
+      expect(await make().get()).toBe('t2');
+    });
+
+    it('credentialKey frames its parts: moving a character between parts changes the key', async () => {
+      expect(await credentialKey('n', ['ab', 'c'])).not.toBe(await credentialKey('n', ['a', 'bc']));
+      expect(await credentialKey('n', ['a'])).toMatch(/^n:[0-9a-f]{64}$/);
+    });
+  });
+
+  describe('the renewal lock', () => {
+    it('is released only by its owner, even when it expires and is taken between a read and a delete', async () => {
+      // The lock expires at the worst moment: right after the releasing side looked at it.
+      let now = 0;
+      const inner = createMemoryStore({ now: () => now });
+      let armed = false;
+      const takeOver = async () => {
+        armed = false;
+        now = 100;
+        expect(await inner.setIfAbsent('k:lock', 'other-process', { ttlMs: 100 })).toBe(true);
+      };
+      const store: Store = {
+        ...inner,
+        get: async (key) => {
+          const value = await inner.get(key);
+          if (armed && key === 'k:lock') await takeOver();
+          return value;
+        },
+        deleteIfEquals: async (key, value) => {
+          if (armed && key === 'k:lock') await takeOver();
+          return inner.deleteIfEquals(key, value);
+        },
+      };
+      const fetchToken = vi.fn(async () => {
+        armed = true;
+        return { token: 'late', lifetimeMs: 60_000 };
+      });
+      const cache = createTokenCache({
+        store,
+        key: 'k',
+        fetchToken,
+        refreshMarginMs: 1_000,
+        lockTtlMs: 100,
+        now: () => now,
+      });
+      expect(await cache.get()).toBe('late');
+      expect(armed).toBe(false);
+      expect(await inner.get('k:lock')).toBe('other-process');
+    });
+
+    it('is released after an acquire that failed on our side but was applied by the store', async () => {
+      const inner = createMemoryStore();
+      let failNext = true;
+      const store: Store = {
+        ...inner,
+        setIfAbsent: async (key, value, options) => {
+          const applied = await inner.setIfAbsent(key, value, options);
+          if (failNext) {
+            failNext = false;
+            throw new Error('timed out waiting for the store'); // …but the write went through
+          }
+          return applied;
+        },
+      };
+      const fetchToken = vi.fn(async () => ({ token: 't', lifetimeMs: 60_000 }));
+      const cache = createTokenCache({ store, key: 'k', fetchToken, refreshMarginMs: 1_000, lockTtlMs: 60_000 });
+      await expect(cache.get()).rejects.toThrow('timed out');
+      expect(await inner.get('k:lock')).toBeUndefined();
+      expect(await cache.get()).toBe('t');
+    });
+
+    it('refuses nonsensical options', () => {
+      const fetchToken = async () => ({ token: 't', lifetimeMs: 1 });
+      const store = createMemoryStore();
+      expect(() => createTokenCache({ store, fetchToken, refreshMarginMs: 1 })).toThrow(/exactly one/);
+      expect(() => createTokenCache({ store, key: 'k', fetchToken, refreshMarginMs: 1, lockTtlMs: 0 })).toThrow(
+        /lockTtlMs/,
+      );
+    });
   });
 });

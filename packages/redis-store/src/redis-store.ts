@@ -66,12 +66,16 @@ const DEFAULT_CONNECT_TIMEOUT_MS = 2000;
 const KNOWN_OPTIONS = new Set(['url', 'client', 'keyPrefix', 'commandTimeoutMs', 'connectTimeoutMs']);
 /** Redis takes `PX` as a 64-bit integer; beyond this the entry outlives any deployment anyway. */
 const MAX_PX = Number.MAX_SAFE_INTEGER;
+/** Deletes KEYS[1] only while it holds ARGV[1], in one step on the server (a claim released only by its owner). */
+const COMPARE_AND_DELETE =
+  "if redis.call('GET', KEYS[1]) == ARGV[1] then return redis.call('DEL', KEYS[1]) else return 0 end";
 
 type ReadyWaiter = Promise<void>;
 
 /**
  * Creates a {@link RedisStore} on ioredis 5: `get`; `set` with a TTL (`SET … PX`);
- * an atomic `setIfAbsent` (`SET … NX PX`); `delete`.
+ * an atomic `setIfAbsent` (`SET … NX PX`); `delete`; an atomic `deleteIfEquals` (a Lua
+ * script: `GET` and `DEL` in one step).
  *
  * Connecting is lazy: creating a store does no I/O. Every operation settles within
  * `connectTimeoutMs + commandTimeoutMs`; when Redis is unreachable, slow or answers
@@ -296,6 +300,12 @@ export function createRedisStore(options: RedisStoreOptions): RedisStore {
     async delete(key) {
       const k = storageKey(key);
       await run('DEL', () => client.del(k));
+    },
+    async deleteIfEquals(key, value) {
+      const k = storageKey(key);
+      assertStorable('value', value);
+      const deleted = await run('compare-and-delete', () => client.eval(COMPARE_AND_DELETE, 1, k, value));
+      return deleted === 1;
     },
     close,
     quit: close,

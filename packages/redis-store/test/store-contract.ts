@@ -93,6 +93,52 @@ export function storeContract(name: string, factory: StoreFactory, describeFn = 
       expect(await store.get(lasting)).toBe('v');
     });
 
+    it('deleteIfEquals deletes only while the key holds the given value', async () => {
+      const store = await make();
+      const k = key('cad');
+      expect(await store.deleteIfEquals(k, 'owner-a')).toBe(false);
+      await store.set(k, 'owner-a');
+      expect(await store.deleteIfEquals(k, 'owner-b')).toBe(false);
+      expect(await store.get(k)).toBe('owner-a');
+      expect(await store.deleteIfEquals(k, 'owner-a')).toBe(true);
+      expect(await store.get(k)).toBeUndefined();
+      expect(await store.deleteIfEquals(k, 'owner-a')).toBe(false);
+    });
+
+    it('deleteIfEquals: a claim that expired and was taken by another owner is not released by the first', async () => {
+      const store = await make();
+      const k = key('cad-expired');
+      expect(await store.setIfAbsent(k, 'first-owner', { ttlMs: 100 })).toBe(true);
+      await sleep(250);
+      expect(await store.setIfAbsent(k, 'second-owner', { ttlMs: 10_000 })).toBe(true);
+      expect(await store.deleteIfEquals(k, 'first-owner')).toBe(false);
+      expect(await store.get(k)).toBe('second-owner');
+    });
+
+    it('deleteIfEquals lets exactly one of many concurrent releasers win', async () => {
+      const store = await make();
+      const k = key('cad-race');
+      await store.set(k, 'owner');
+      const results = await Promise.all(Array.from({ length: 30 }, () => store.deleteIfEquals(k, 'owner')));
+      expect(results.filter(Boolean)).toHaveLength(1);
+    });
+
+    it('deleteIfEquals compares exactly (property: any well-formed value, off-by-one look-alikes)', async () => {
+      const store = await make();
+      await fc.assert(
+        fc.asyncProperty(fc.string({ unit: 'grapheme', maxLength: 40 }), async (value) => {
+          const k = key('cad-prop');
+          await store.set(k, value);
+          expect(await store.deleteIfEquals(k, `${value} `)).toBe(false);
+          const shorter = Array.from(value).slice(1).join('');
+          expect(await store.deleteIfEquals(k, shorter)).toBe(value === shorter);
+          if (value !== shorter) expect(await store.deleteIfEquals(k, value)).toBe(true);
+          expect(await store.get(k)).toBeUndefined();
+        }),
+        { numRuns: 50 },
+      );
+    });
+
     it('setIfAbsent with a TTL frees the key after it (an abandoned lock expires)', async () => {
       const store = await make();
       const k = key('lock');
