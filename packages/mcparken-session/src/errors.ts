@@ -10,11 +10,18 @@ export type McParkenVendorCode = '401.1' | '403.0' | '405.0' | '401.2' | '401';
 
 /**
  * Codes this package adds for failures that are not a vendor answer:
- * `timeout` (no answer within `timeoutMs`), `network_error` (connection refused, reset, DNS…),
- * `invalid_response` (a body that is not the documented JSON), `http_error` (a non-2xx status
- * without a McParken error body).
+ * `timeout` (no answer within `timeoutMs`), `network_error` (connection refused, reset, DNS…;
+ * `reason` names the system code such as `ECONNREFUSED`), `invalid_response` (a body that is not
+ * the documented JSON), `http_error` (a non-2xx status without a McParken error body, a redirect
+ * among them), `outside_base_url` (`session.http` was asked for an address outside `baseUrl`;
+ * nothing was sent).
  */
-export type McParkenTransportCode = 'timeout' | 'network_error' | 'invalid_response' | 'http_error';
+export type McParkenTransportCode =
+  | 'timeout'
+  | 'network_error'
+  | 'invalid_response'
+  | 'http_error'
+  | 'outside_base_url';
 
 /** Every `code` an {@link McParkenError} can carry; other strings are vendor codes not in the docs. */
 export type McParkenErrorCode = McParkenVendorCode | McParkenTransportCode | (string & {});

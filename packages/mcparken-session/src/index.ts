@@ -10,11 +10,12 @@ export {
 export {
   DEFAULT_BASE_URL,
   DEFAULT_REFRESH_MARGIN_SECONDS,
+  DEFAULT_REFUSED_LOGIN_COOLDOWN_MS,
   DEFAULT_RETRIES,
   DEFAULT_TIMEOUT_MS,
   type McParkenSessionOptions,
 } from './options.js';
-export { McParkenSession, type McParkenSessionInfo } from './session.js';
+export { McParkenSession, type McParkenSessionInfo, sessionCallBudgetMs } from './session.js';
 export {
   type ParsedSession,
   parseSessionAnswer,

@@ -8,6 +8,8 @@ export const DEFAULT_REFRESH_MARGIN_SECONDS = 10;
 export const DEFAULT_TIMEOUT_MS = 10_000;
 /** Default {@link McParkenSessionOptions.retries}. */
 export const DEFAULT_RETRIES = 2;
+/** Default {@link McParkenSessionOptions.refusedLoginCooldownMs}: one minute. */
+export const DEFAULT_REFUSED_LOGIN_COOLDOWN_MS = 60_000;
 
 /** Options of `new McParkenSession(…)`. */
 export interface McParkenSessionOptions {
@@ -30,8 +32,19 @@ export interface McParkenSessionOptions {
   store?: Store;
   /** Per-attempt deadline in milliseconds for every request (session call: headers and body). Default 10 000. */
   timeoutMs?: number;
-  /** Retries on network errors, 408, 429 and 5xx for idempotent requests. Default 2. */
+  /**
+   * Retries on network errors, 408, 429 and 5xx for idempotent requests. Default 2. An answer with a
+   * McParken error body is never retried, whatever the method.
+   */
   retries?: number;
+  /**
+   * After McParken refuses the login (`401.1`, `401.2`, `403.0`, `405.0` or any other error body to
+   * the session call), answer every call with that refusal for this long instead of asking again,
+   * so that a loop cannot lock the account. The refusal is kept in `store` under a digest of all the
+   * credentials: processes sharing a store share it, and changed credentials are tried at once.
+   * Default 60 000 (one minute); 0 asks again on every call.
+   */
+  refusedLoginCooldownMs?: number;
   /**
    * McParken forbids credentials on a web page, so construction throws in a browser. Set this only
    * where the "browser" is really trusted code (a jsdom test, an Electron main process).
@@ -52,6 +65,7 @@ export interface ResolvedOptions {
   store: Store;
   timeoutMs: number;
   retries: number;
+  refusedLoginCooldownMs: number;
   now: () => number;
 }
 
@@ -70,10 +84,20 @@ export function resolveOptions(options: McParkenSessionOptions): ResolvedOptions
         `McParkenSession option \`${name}\` must be a non-empty string (got ${value === undefined ? 'nothing' : typeof value === 'string' ? 'an empty string' : `a ${typeof value}`}).`,
       );
     }
+    if (/\p{Cs}/u.test(value)) {
+      throw new ConfigurationError(
+        `McParkenSession option \`${name}\` contains a lone UTF-16 surrogate (a cut string?); it cannot be sent as it is.`,
+      );
+    }
     // biome-ignore lint/suspicious/noControlCharactersInRegex: rejecting them is the point
     if (name === 'apiKey' && /[\u0000-\u001f\u007f]/.test(value)) {
       throw new ConfigurationError(
         'McParkenSession option `apiKey` contains a control character (a stray newline?); it cannot be sent as a header.',
+      );
+    }
+    if (name === 'apiKey' && [...value].some((char) => char.charCodeAt(0) > 0xff)) {
+      throw new ConfigurationError(
+        'McParkenSession option `apiKey` contains a character beyond Latin-1; HTTP headers cannot carry it. Copy the key exactly as McParken issued it.',
       );
     }
   }
@@ -94,6 +118,17 @@ export function resolveOptions(options: McParkenSessionOptions): ResolvedOptions
   if (!Number.isInteger(retries) || retries < 0 || retries > 10) {
     throw new ConfigurationError(
       `McParkenSession option \`retries\` must be an integer from 0 to 10, got ${String(options.retries)}.`,
+    );
+  }
+  const refusedLoginCooldownMs = options.refusedLoginCooldownMs ?? DEFAULT_REFUSED_LOGIN_COOLDOWN_MS;
+  if (
+    typeof refusedLoginCooldownMs !== 'number' ||
+    !Number.isFinite(refusedLoginCooldownMs) ||
+    refusedLoginCooldownMs < 0 ||
+    refusedLoginCooldownMs > 2_147_483_647
+  ) {
+    throw new ConfigurationError(
+      `McParkenSession option \`refusedLoginCooldownMs\` must be a number of milliseconds ≥ 0, got ${String(options.refusedLoginCooldownMs)}.`,
     );
   }
   if (options.fetch !== undefined && typeof options.fetch !== 'function') {
@@ -128,6 +163,7 @@ export function resolveOptions(options: McParkenSessionOptions): ResolvedOptions
     store: store ?? createMemoryStore({ now }),
     timeoutMs,
     retries,
+    refusedLoginCooldownMs,
     now,
   };
 }

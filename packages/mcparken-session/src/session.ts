@@ -8,12 +8,12 @@ import {
   redactUrl,
   type TokenCache,
 } from '@vendorkit/core';
-import type { HTTPError, KyInstance } from 'ky';
+import { type HTTPError, isHTTPError, type KyInstance } from 'ky';
 import { runsOnWebPage } from './environment.js';
-import { isMcParkenError, McParkenError } from './errors.js';
+import { McParkenError } from './errors.js';
 import { type McParkenSessionOptions, type ResolvedOptions, resolveOptions } from './options.js';
 import { parseSessionAnswer } from './session-response.js';
-import { fetchWithDeadline } from './transport.js';
+import { fetchWithDeadline, isNetworkFailure } from './transport.js';
 import { detectVendorError, isExpiredTokenError, type VendorErrorBody } from './vendor-error.js';
 
 /** Who is logged in and until when: the current token with McParken's user id. */
@@ -50,6 +50,26 @@ const URL_SECRET_PARAMS = ['password', 'apikey', 'username', 'access_token', 'to
 const MAX_SNIFFED_BODY = 64 * 1024;
 /** Longest wait between session-call attempts (backoff or Retry-After); a longer Retry-After ends the retries. */
 const MAX_SESSION_RETRY_WAIT_MS = 5_000;
+/** Time for the store round trips around a session call (read the refusal, write the token) under the lock. */
+const STORE_MARGIN_MS = 5_000;
+const KY_METHODS = new Set(['get', 'post', 'put', 'patch', 'delete', 'head']);
+
+/**
+ * The longest a session call can take: every attempt's deadline (which holds even for a `fetch`
+ * that ignores its signal) plus the longest wait between attempts. The renewal lock lives longer
+ * than this, so no other process starts a second login while ours may still be answered.
+ */
+export function sessionCallBudgetMs(timeoutMs: number, retries: number): number {
+  return (retries + 1) * timeoutMs + retries * MAX_SESSION_RETRY_WAIT_MS;
+}
+
+/** A login McParken refused, as kept in the store (no secret: the vendor message is already redacted). */
+interface RefusedLogin {
+  code: string;
+  status?: number;
+  vendorMessage?: string;
+  refusedAt: number;
+}
 
 /**
  * A McParken API session: gets an access token with `apikey`, `username` and `password`,
@@ -76,8 +96,12 @@ export class McParkenSession {
   readonly http: KyInstance;
 
   readonly #options: ResolvedOptions;
-  /** Created once the store key is hashed (Web Crypto digests are asynchronous). */
+  /** Store key of the token, a digest of all the credentials (Web Crypto digests are asynchronous). */
+  readonly #tokenKey: Promise<string>;
+  /** Created once the store key is hashed. */
   readonly #tokens: Promise<TokenCache>;
+  /** The last refusal of these credentials seen by this session (the store may hold a newer one from another process). */
+  #refusal: RefusedLogin | undefined;
   /** Serialized cache entries by access token, so `invalidate(accessToken)` can name the exact entry. */
   readonly #entries = new Map<string, string>();
   readonly #retryableErrors = new WeakSet<object>();
@@ -92,20 +116,22 @@ export class McParkenSession {
     }
     this.#options = resolveOptions(options);
     this.baseUrl = this.#options.baseUrl;
-    this.#tokens = storeKey(this.baseUrl, this.#options.username).then((key) =>
+    const { apiKey, username, password, timeoutMs, retries } = this.#options;
+    this.#tokenKey = storeKey(this.baseUrl, apiKey, username, password);
+    this.#tokens = this.#tokenKey.then((key) =>
       createTokenCache({
         store: this.#options.store,
         key,
         fetchToken: () => this.#requestToken(),
         // The cache uses min(margin, lifetime / 4) per token, so a 60-s token renews at 50 s.
         refreshMarginMs: this.#options.refreshMarginMs,
-        // Other processes wait this long for us before presuming the renewal dead: cover every attempt.
-        lockTtlMs:
-          (this.#options.timeoutMs + MAX_SESSION_RETRY_WAIT_MS) * (this.#options.retries + 1) +
-          MAX_SESSION_RETRY_WAIT_MS,
+        // Other processes wait this long for us before presuming the renewal dead: cover the whole session call.
+        lockTtlMs: sessionCallBudgetMs(timeoutMs, retries) + STORE_MARGIN_MS,
         now: this.#options.now,
       }),
     );
+    // Avoid an unhandled rejection before the first call; every call awaits the same promise and sees the error.
+    this.#tokenKey.catch(() => undefined);
     this.http = this.#createHttp();
   }
 
@@ -175,13 +201,19 @@ export class McParkenSession {
     return [this.#options.password, this.#options.apiKey, this.#options.username];
   }
 
-  /** Calls `session/getsession`, retrying network errors and 408/429/5xx, and returns the token for the cache. */
+  /**
+   * Calls `session/getsession`, retrying network errors and 408/429/5xx (never a McParken error
+   * body), and returns the token for the cache. A refusal is remembered for `refusedLoginCooldownMs`
+   * and answered from memory (this session's, or the store's) instead of asking again.
+   */
   async #requestToken(): Promise<{ token: string; lifetimeMs: number }> {
     const { apiKey, username, password, retries, timeoutMs, now } = this.#options;
     const url = new URL(`${this.baseUrl}/session/getsession`);
     url.searchParams.set('username', username);
     url.searchParams.set('password', password);
     const shownUrl = `${this.baseUrl}/session/getsession?username=${REDACTED}&password=${REDACTED}`;
+    const refusalKey = `${await this.#tokenKey}:refused`;
+    await this.#throwIfRecentlyRefused(refusalKey, shownUrl);
     for (let attempt = 0; ; attempt += 1) {
       let answer: Awaited<ReturnType<typeof fetchWithDeadline>>;
       try {
@@ -192,7 +224,7 @@ export class McParkenSession {
           { timeoutMs, shownUrl, readBody: true },
         );
       } catch (error) {
-        if (isMcParkenError(error, 'network_error') && attempt < retries) {
+        if (isNetworkFailure(error) && attempt < retries) {
           await sleep(backoffMs(attempt));
           continue;
         }
@@ -201,12 +233,22 @@ export class McParkenSession {
       const { response } = answer;
       const bodyText = answer.bodyText ?? '';
       const receivedAt = now();
-      if (RETRY_STATUSES.has(response.status) && attempt < retries && !detectVendorError(bodyText)) {
+      const refusal = detectVendorError(bodyText, this.#secrets);
+      if (refusal) {
+        await this.#rememberRefusal(refusalKey, {
+          code: refusal.code,
+          status: response.status,
+          ...(refusal.message === undefined ? {} : { vendorMessage: refusal.message }),
+          refusedAt: now(),
+        });
+      } else if (RETRY_STATUSES.has(response.status) && attempt < retries) {
         const wait = retryAfterMs(response.headers.get('retry-after')) ?? backoffMs(attempt);
         if (wait <= MAX_SESSION_RETRY_WAIT_MS) {
           await sleep(wait);
           continue;
         }
+      } else if (isRedirect(response.status)) {
+        throw this.#redirectError(response, url.href, shownUrl);
       }
       const parsed = parseSessionAnswer(
         { status: response.status, bodyText, dateHeader: response.headers.get('date') },
@@ -223,20 +265,110 @@ export class McParkenSession {
     }
   }
 
+  /** Throws the remembered refusal of these credentials while it is younger than `refusedLoginCooldownMs`. */
+  async #throwIfRecentlyRefused(refusalKey: string, shownUrl: string): Promise<void> {
+    const { refusedLoginCooldownMs: cooldownMs, store, now } = this.#options;
+    if (cooldownMs === 0) return;
+    const stored = decodeRefusal(await store.get(refusalKey));
+    const refusal =
+      stored !== undefined && (this.#refusal === undefined || stored.refusedAt > this.#refusal.refusedAt)
+        ? stored
+        : this.#refusal;
+    if (refusal === undefined) return;
+    const ageMs = now() - refusal.refusedAt;
+    if (ageMs >= cooldownMs || ageMs < 0) return;
+    throw McParkenError.fromVendorCode(refusal.code, {
+      ...(refusal.status === undefined ? {} : { status: refusal.status }),
+      url: shownUrl,
+      ...(refusal.vendorMessage === undefined ? {} : { vendorMessage: refusal.vendorMessage }),
+      reason: `McParken refused this login ${Math.round(ageMs / 1000)} s ago; not asked again for ${Math.ceil((cooldownMs - ageMs) / 1000)} s (refusedLoginCooldownMs), so a retry loop cannot lock the account`,
+    });
+  }
+
+  async #rememberRefusal(refusalKey: string, refusal: RefusedLogin): Promise<void> {
+    const { refusedLoginCooldownMs: cooldownMs, store } = this.#options;
+    if (cooldownMs === 0) return;
+    this.#refusal = refusal;
+    try {
+      await store.set(refusalKey, JSON.stringify(refusal), { ttlMs: cooldownMs });
+    } catch {
+      // The store is out of reach: this session still remembers the refusal; the vendor's answer matters more.
+    }
+  }
+
+  /** A 3xx answer: not followed, so that the apikey, the token and the password never go to another address. */
+  #redirectError(response: Response, requestUrl: string, shownUrl: string): McParkenError {
+    const location = response.headers.get('location');
+    let target = '';
+    if (location !== null) {
+      try {
+        target = ` to ${this.#showUrl(new URL(location, requestUrl).href)}`;
+      } catch {
+        target = ' to an unreadable address';
+      }
+    }
+    return new McParkenError(
+      'http_error',
+      `McParken redirected (HTTP ${response.status}) ${shownUrl}${target}. Redirects are not followed, so that credentials and tokens never leave baseUrl: set baseUrl to the address McParken's API really answers on.`,
+      { status: response.status, url: shownUrl },
+    );
+  }
+
   /** The URL of a request as it may be shown: secret query parameters and secret values redacted. */
   #showUrl(url: string): string {
     return redactSecrets(redactUrl(url, URL_SECRET_PARAMS), this.#secrets);
+  }
+
+  /**
+   * Throws `outside_base_url` unless `href` lies under `baseUrl`: same origin, no user info, a
+   * path below the base path, and no segment that a server could still read as `.`, `..` or a
+   * path separator once percent-decoded (`%2e%2e`, `..%2f`, `%5c`, double encodings).
+   */
+  #assertInsideBase(method: string, href: string): void {
+    const base = new URL(`${this.baseUrl}/`);
+    let url: URL | undefined;
+    try {
+      url = new URL(href, base);
+    } catch {
+      url = undefined;
+    }
+    if (
+      url !== undefined &&
+      url.origin === base.origin &&
+      url.username === '' &&
+      url.password === '' &&
+      url.pathname.startsWith(base.pathname) &&
+      url.pathname
+        .slice(base.pathname.length)
+        .split('/')
+        .every((segment) => isPlainSegment(segment))
+    ) {
+      return;
+    }
+    throw this.#outsideBase(method, url === undefined ? undefined : url.href);
+  }
+
+  #outsideBase(method: string, href: string | undefined): McParkenError {
+    const shown = href === undefined ? 'an unparsable URL' : this.#showUrl(href);
+    return new McParkenError(
+      'outside_base_url',
+      `session.http refused ${method.toUpperCase()} ${shown}: the token and apikey are sent only to baseUrl ${this.baseUrl}, and nothing was sent. Pass a path relative to baseUrl, such as 'parking/zones' (no leading slash, no '..' segment, not an absolute URL, nor a URL or Request object pointing elsewhere).`,
+      { url: shown, reason: 'outside baseUrl' },
+    );
   }
 
   #createHttp(): KyInstance {
     const { apiKey, timeoutMs, retries } = this.#options;
     const deadlineFetch = async (input: Request | URL | string, init?: RequestInit): Promise<Response> => {
       const request = input instanceof URL ? input.href : input;
-      const shownUrl = this.#showUrl(typeof request === 'string' ? request : request.url);
+      const href = typeof request === 'string' ? request : request.url;
+      // The last point before anything is sent: also covers hooks added by callers that swap the request.
+      this.#assertInsideBase(init?.method ?? (typeof request === 'string' ? 'GET' : request.method), href);
+      const shownUrl = this.#showUrl(href);
       try {
         return (await fetchWithDeadline(this.#options.fetch, request, init, { timeoutMs, shownUrl })).response;
       } catch (error) {
-        if (isMcParkenError(error, 'network_error')) this.#retryableErrors.add(error);
+        if (isNetworkFailure(error)) this.#retryableErrors.add(error);
         throw error;
       }
     };
@@ -251,6 +383,8 @@ export class McParkenSession {
         hooks: {
           beforeRequest: [
             async (request) => {
+              // Before the login too: a request that will be refused must not cost a session call.
+              this.#assertInsideBase(request.method, request.url);
               request.headers.set('authorization', `Bearer ${await this.getAccessToken()}`);
               request.headers.set('apikey', apiKey);
             },
@@ -281,9 +415,9 @@ export class McParkenSession {
             },
           ],
           beforeRetry: [
-            // Backstop for callers whose own `retry` option replaced shouldRetry: never repeat a final typed error.
+            // Backstop for callers whose own `retry` option replaced shouldRetry: repeat only what may be repeated.
             ({ error }) => {
-              if (isMcParkenError(error) && !this.#retryableErrors.has(error)) throw error;
+              if (!this.#mayRetry(error)) throw error;
             },
           ],
           beforeError: [
@@ -295,12 +429,21 @@ export class McParkenSession {
         },
       },
     });
-    return base.extend({
+    const http = base.extend({
       retry: {
-        // Typed errors made by this package are final, except network errors from deadlineFetch.
-        shouldRetry: ({ error }) => (isMcParkenError(error) && !this.#retryableErrors.has(error) ? false : undefined),
+        // Decided by identity, never by an error's name or code: a bundler may rename classes, and a
+        // McParken error body (even in a 200 answer) must not make a PUT or DELETE go out again.
+        shouldRetry: ({ error }) => (this.#mayRetry(error) ? undefined : false),
       },
     });
+    return refuseNonRelativeInput(http, (method, input) => {
+      throw this.#outsideBase(method, input);
+    });
+  }
+
+  /** Only a failed connection of this client's own fetch, or a ky HTTPError (ky checks method and status), is repeated. */
+  #mayRetry(error: unknown): boolean {
+    return isHTTPError(error) || (typeof error === 'object' && error !== null && this.#retryableErrors.has(error));
   }
 
   #vendorFailure(found: VendorErrorBody, status: number, url: string): McParkenError {
@@ -323,6 +466,7 @@ export class McParkenSession {
     }
     const found = detectVendorError(bodyText, this.#secrets);
     if (found) return this.#vendorFailure(found, response.status, request.url);
+    if (isRedirect(response.status)) return this.#redirectError(response, request.url, url);
     return new McParkenError('http_error', `McParken answered HTTP ${response.status} to ${request.method} ${url}.`, {
       status: response.status,
       url,
@@ -330,13 +474,92 @@ export class McParkenSession {
   }
 }
 
-/** Store key per API root and account, hashed so neither the username nor anything secret is readable in the store. */
-async function storeKey(baseUrl: string, username: string): Promise<string> {
-  const bytes = new Uint8Array(
-    await crypto.subtle.digest('SHA-256', new TextEncoder().encode(`${baseUrl}\n${username}`)),
-  );
-  const hex = Array.from(bytes.subarray(0, 16), (b) => b.toString(16).padStart(2, '0')).join('');
-  return `mcparken:token:${hex}`;
+/**
+ * Store key of the token: a digest of ALL the credential material (API root, apikey, username,
+ * password), so that only the credentials that made a token can find it — a wrong or rotated
+ * password never reads another login's token — and nothing readable is in the key.
+ */
+function storeKey(baseUrl: string, apiKey: string, username: string, password: string): Promise<string> {
+  return credentialKey('mcparken:token', [baseUrl, apiKey, username, password]);
+}
+
+/** Until core's credentialKey lands: `namespace:` + hex SHA-256 of the parts. */
+async function credentialKey(namespace: string, parts: readonly string[]): Promise<string> {
+  const bytes = new Uint8Array(await crypto.subtle.digest('SHA-256', new TextEncoder().encode(JSON.stringify(parts))));
+  return `${namespace}:${Array.from(bytes, (b) => b.toString(16).padStart(2, '0')).join('')}`;
+}
+
+function decodeRefusal(serialized: string | undefined): RefusedLogin | undefined {
+  if (serialized === undefined) return undefined;
+  try {
+    const value = JSON.parse(serialized) as Partial<RefusedLogin> | null;
+    if (
+      typeof value?.code === 'string' &&
+      value.code.length <= 32 &&
+      typeof value.refusedAt === 'number' &&
+      (value.status === undefined || typeof value.status === 'number') &&
+      (value.vendorMessage === undefined ||
+        (typeof value.vendorMessage === 'string' && value.vendorMessage.length <= 200))
+    ) {
+      return value as RefusedLogin;
+    }
+  } catch {
+    // Not ours: treated as no refusal.
+  }
+  return undefined;
+}
+
+function isRedirect(status: number): boolean {
+  return status >= 300 && status < 400 && status !== 304;
+}
+
+/**
+ * True when a path segment stays a plain name however often a server percent-decodes it: never
+ * `.` or `..`, never a `/` or `\\`. Only the escapes that can produce those are decoded (`%2e`,
+ * `%2f`, `%5c`, and `%25` for double encoding), so other escapes and a literal `%25` stay allowed.
+ */
+function isPlainSegment(segment: string): boolean {
+  let text = segment;
+  for (let round = 0; round < 4; round += 1) {
+    if (text === '.' || text === '..' || /[/\\]/.test(text)) return false;
+    const decoded = text.replace(/%(2e|2f|5c|25)/gi, (_, hex: string) => String.fromCharCode(Number.parseInt(hex, 16)));
+    if (decoded === text) return true;
+    text = decoded;
+  }
+  return false;
+}
+
+/**
+ * Wraps a ky instance so that a string input that is not a relative path gets the typed refusal:
+ * one starting with `/` (ky throws a plain TypeError for it, and it would leave the base path) or
+ * an absolute URL (ky would append it to baseUrl). Instances made with `extend` are wrapped too.
+ */
+function refuseNonRelativeInput(instance: KyInstance, refuse: (method: string, href: string) => void): KyInstance {
+  const check = (input: unknown, method: unknown) => {
+    if (typeof input === 'string' && (input.startsWith('/') || /^[a-z][a-z0-9+.-]*:/i.test(input))) {
+      refuse(typeof method === 'string' ? method : 'GET', input);
+    }
+  };
+  return new Proxy(instance, {
+    apply(target, thisArg, args: unknown[]) {
+      check(args[0], (args[1] as { method?: unknown } | undefined)?.method);
+      return Reflect.apply(target, thisArg, args);
+    },
+    get(target, property, receiver) {
+      const value: unknown = Reflect.get(target, property, receiver);
+      if (typeof value !== 'function' || typeof property !== 'string') return value;
+      if (KY_METHODS.has(property)) {
+        return (input: unknown, options?: unknown) => {
+          check(input, property);
+          return Reflect.apply(value, target, [input, options]);
+        };
+      }
+      if (property === 'extend') {
+        return (...args: unknown[]) => refuseNonRelativeInput(Reflect.apply(value, target, args) as KyInstance, refuse);
+      }
+      return value;
+    },
+  });
 }
 
 function decodeEntry(serialized: string): CachedSession | undefined {

@@ -2,6 +2,7 @@ import { createServer, type IncomingMessage, type Server, type ServerResponse } 
 import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { isMcParkenError, McParkenSession } from '../src/index.js';
+import { networkReason } from '../src/transport.js';
 import { caught, leakedSecrets } from './helpers.js';
 
 // A real loopback server: the faults below happen on actual sockets, not in a mock.
@@ -167,5 +168,50 @@ describe('http calls against a faulty server', () => {
     await expectTyped(session({ retries: 1 }).http.get('parking/zones').json(), 'network_error');
     expect(hits.session).toBe(2);
     expect(hits.zones).toBe(0);
+  });
+});
+
+describe('a failed connection names its system error (issue 16 item 5)', () => {
+  async function refusedPort(): Promise<number> {
+    const probe = createServer();
+    await new Promise<void>((resolve) => probe.listen(0, '127.0.0.1', resolve));
+    const { port } = probe.address() as AddressInfo;
+    await new Promise((resolve) => probe.close(resolve));
+    return port;
+  }
+
+  it('a closed loopback port: reason ECONNREFUSED, for the login and for session.http', async () => {
+    const closed = `http://127.0.0.1:${await refusedPort()}/api`;
+    const s = new McParkenSession({ ...SECRETS, baseUrl: closed, retries: 0 });
+    const login = await expectTyped(s.getAccessToken(), 'network_error');
+    expect(login.reason).toBe('ECONNREFUSED');
+    expect(login.message).toContain('(ECONNREFUSED)');
+    const call = await expectTyped(s.http.get('parking/zones'), 'network_error');
+    expect(call.reason).toBe('ECONNREFUSED');
+  });
+
+  it('a port fetch itself refuses (9): reason "bad port", not TypeError', async () => {
+    const s = new McParkenSession({ ...SECRETS, baseUrl: 'http://127.0.0.1:9/api', retries: 0 });
+    const error = await expectTyped(s.getAccessToken(), 'network_error');
+    expect(error.reason).toBe('bad port');
+  });
+
+  it('a name that does not resolve: a DNS code (ENOTFOUND or EAI_AGAIN), not TypeError', async () => {
+    const s = new McParkenSession({ ...SECRETS, baseUrl: 'http://mcparken.invalid/api', retries: 0 });
+    const error = await expectTyped(s.getAccessToken(), 'network_error');
+    expect(error.reason).toMatch(/^(ENOTFOUND|EAI_AGAIN)$/);
+  });
+
+  it('codes inside an AggregateError (both addresses of localhost refused) and TLS codes are found', () => {
+    const refusedTwice = new TypeError('fetch failed', {
+      cause: new AggregateError([Object.assign(new Error('connect'), { code: 'ECONNREFUSED' })], ''),
+    });
+    expect(networkReason(refusedTwice)).toBe('ECONNREFUSED');
+    const tls = new TypeError('fetch failed', {
+      cause: Object.assign(new Error('certificate has expired'), { code: 'CERT_HAS_EXPIRED' }),
+    });
+    expect(networkReason(tls)).toBe('CERT_HAS_EXPIRED');
+    const timedOut = new TypeError('fetch failed', { cause: Object.assign(new Error('x'), { code: 'ETIMEDOUT' }) });
+    expect(networkReason(timedOut)).toBe('ETIMEDOUT');
   });
 });

@@ -174,9 +174,15 @@ describe('session errors by vendor code', () => {
     expect((error as Error).message).toMatch(/apikey/);
   });
 
-  it('an error is not cached as a token: the next call asks again', async () => {
-    const { mock, session } = mockedSession(server, {}, { password: 'wrong-password' });
+  it('an error is not cached as a token: after the refusal cooldown the next call asks again', async () => {
+    const clock = manualClock();
+    const { mock, session } = mockedSession(
+      server,
+      { now: clock.now },
+      { password: 'wrong-password', now: clock.now, refusedLoginCooldownMs: 1_000 },
+    );
     await caught(session.getAccessToken());
+    clock.advance(1_000);
     await caught(session.getAccessToken());
     expect(mock.stats.sessionRequests).toBe(2);
   });
