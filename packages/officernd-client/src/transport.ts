@@ -3,8 +3,9 @@ import { isHTTPError, isTimeoutError, type KyInstance } from 'ky';
 import { en } from 'zod/locales';
 import * as z from 'zod/mini';
 import { requireScope } from './auth/scopes.js';
-import { networkReason, type OfficeRnDTokenProvider } from './auth/token.js';
+import type { OfficeRnDTokenProvider } from './auth/token.js';
 import { codeForStatus, OfficeRnDError } from './errors.js';
+import { BodyTimeoutError, describeNetworkFailure, readBodyWithin } from './network.js';
 import { errorBodySchema } from './schemas.js';
 
 /** Settings of {@link createTransport}. */
@@ -89,21 +90,24 @@ export function createTransport(options: TransportOptions): Transport {
         const token = await options.tokens.get();
         const secrets = [...options.secrets, token, ...(spec.extraSecrets ?? [])];
         let text: string;
+        const abort = new AbortController();
         try {
           const response = await http(spec.path, {
             method: spec.method,
             headers: { authorization: `Bearer ${token}`, accept: 'application/json' },
             ...(spec.searchParams ? { searchParams: spec.searchParams } : {}),
             ...(spec.json === undefined ? {} : { json: spec.json }),
+            signal: abort.signal,
           });
-          text = await response.text();
+          // fetch's timeout ends with the headers: the body gets its own `timeoutMs`.
+          text = await readBodyWithin(response, options.timeoutMs, abort);
         } catch (error) {
           if (isHTTPError(error) && error.response.status === 401 && attempt === 0 && spec.renewOn401 !== false) {
             void error.response.body?.cancel().catch(() => undefined);
             await options.tokens.invalidate(token);
             continue;
           }
-          throw await toOfficeRnDError(error, where, secrets);
+          throw await toOfficeRnDError(error, where, secrets, options.timeoutMs, abort);
         }
         if (spec.schema === undefined) return undefined as never;
         let json: unknown;
@@ -138,8 +142,10 @@ async function toOfficeRnDError(
   error: unknown,
   where: { method: string; url: string },
   secrets: readonly string[],
+  timeoutMs: number,
+  abort: AbortController,
 ): Promise<OfficeRnDError> {
-  if (isTimeoutError(error)) {
+  if (isTimeoutError(error) || error instanceof BodyTimeoutError) {
     return new OfficeRnDError('timeout', `OfficeRnD ${where.method} request timed out.`, where);
   }
   if (isHTTPError(error)) {
@@ -147,7 +153,8 @@ async function toOfficeRnDError(
     let vendorMessage: string | undefined;
     let vendorError: string | undefined;
     try {
-      const body = errorBodySchema.safeParse(JSON.parse((await error.response.text()).slice(0, 8192)));
+      const text = await readBodyWithin(error.response, timeoutMs, abort);
+      const body = errorBodySchema.safeParse(JSON.parse(text.slice(0, 8192)));
       if (body.success) {
         const m = body.data.message ?? body.data.error_description;
         if (m !== undefined) vendorMessage = redactSecrets(Array.isArray(m) ? m.map(String).join('; ') : m, secrets);
@@ -173,11 +180,11 @@ async function toOfficeRnDError(
     );
   }
   if (error instanceof OfficeRnDError) return error;
-  return new OfficeRnDError(
-    'network_error',
-    `OfficeRnD ${where.method} request failed: ${redactSecrets(networkReason(error), secrets)}.`,
-    where,
-  );
+  const failure = describeNetworkFailure(error, secrets);
+  return new OfficeRnDError('network_error', `OfficeRnD ${where.method} request failed: ${failure.reason}.`, {
+    ...where,
+    cause: failure.cause,
+  });
 }
 
 function pathOf(url: string): string {

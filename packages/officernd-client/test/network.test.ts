@@ -69,6 +69,21 @@ describe('network faults against a loopback server', () => {
     noLeak(error);
   });
 
+  it('a data answer whose body stalls after the headers is a timeout within timeoutMs', async () => {
+    const { client } = await loopback((_req, res) => {
+      res.writeHead(200, { 'content-type': 'application/json' });
+      res.write('{"results": [');
+      // …and the rest never comes.
+    });
+    const c = client({ timeoutMs: 300, retries: 0 });
+    await c.getAccessToken();
+    const started = Date.now();
+    const error = await rejection(c.members.page());
+    expect(isOfficeRnDError(error, 'timeout')).toBe(true);
+    expect(Date.now() - started).toBeLessThan(2000);
+    noLeak(error);
+  }, 10_000);
+
   it('a stalled token endpoint is token_request_failed within timeoutMs', async () => {
     const { client, hits } = await loopback(
       (_q, res) => res.end(page),

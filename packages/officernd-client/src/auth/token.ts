@@ -1,7 +1,16 @@
 import { createHttp, createTokenCache, redactSecrets, type Store, type TokenCache } from '@vendorkit/core';
 import { isHTTPError, isTimeoutError } from 'ky';
 import { OfficeRnDError } from '../errors.js';
+import { BodyTimeoutError, describeNetworkFailure, readBodyWithin } from '../network.js';
 import { errorBodySchema, tokenResponseSchema } from '../schemas.js';
+
+/**
+ * How much longer than the token request's timeout the renewal lock lives: the request (body
+ * included) ends within `timeoutMs`, and the margin covers the store round trips around it, so
+ * the lock never expires while its owner is still asking (a second process would spend another
+ * of the 5 token requests a minute).
+ */
+export const LOCK_MARGIN_MS = 10_000;
 
 /** Options of {@link createOfficeRnDTokenProvider}. */
 export interface TokenProviderOptions {
@@ -11,6 +20,7 @@ export interface TokenProviderOptions {
   scopes: readonly string[];
   store: Store;
   fetch?: typeof fetch;
+  /** Total timeout of one token request, body included. */
   timeoutMs: number;
   /** After a failed token request, rethrow that failure for this long instead of asking again. */
   failureCooldownMs: number;
@@ -48,6 +58,9 @@ export function createOfficeRnDTokenProvider(options: TokenProviderOptions): Off
 
   const fetchToken = async () => {
     if (rateLimited !== undefined && Date.now() < rateLimited.until) throw rateLimited.error;
+    const deadline = Date.now() + options.timeoutMs;
+    const remaining = () => Math.max(1, deadline - Date.now());
+    const abort = new AbortController();
     let text: string;
     try {
       const response = await http.post('oauth/token', {
@@ -57,10 +70,11 @@ export function createOfficeRnDTokenProvider(options: TokenProviderOptions): Off
           client_secret: options.clientSecret,
           scope,
         }),
+        signal: abort.signal,
       });
-      text = await response.text();
+      text = await readBodyWithin(response, remaining(), abort);
     } catch (error) {
-      const failure = await tokenError(error, tokenUrl, secrets, options.failureCooldownMs);
+      const failure = await tokenError(error, tokenUrl, secrets, options.failureCooldownMs, remaining(), abort);
       if (failure.retryAfterSeconds !== undefined) {
         rateLimited = { until: Date.now() + failure.retryAfterSeconds * 1000, error: failure };
       }
@@ -97,19 +111,27 @@ export function createOfficeRnDTokenProvider(options: TokenProviderOptions): Off
     fetchToken,
     refreshMarginMs: options.refreshMarginMs,
     failureCooldownMs: options.failureCooldownMs,
+    lockTtlMs: options.timeoutMs + LOCK_MARGIN_MS,
   });
 }
 
-async function tokenError(error: unknown, url: string, secrets: string[], cooldownMs: number): Promise<OfficeRnDError> {
+async function tokenError(
+  error: unknown,
+  url: string,
+  secrets: string[],
+  cooldownMs: number,
+  remainingMs: number,
+  abort: AbortController,
+): Promise<OfficeRnDError> {
   const base = { method: 'POST', url };
-  if (isTimeoutError(error)) {
+  if (isTimeoutError(error) || error instanceof BodyTimeoutError) {
     return new OfficeRnDError('token_request_failed', 'OfficeRnD token request timed out.', base);
   }
   if (isHTTPError(error)) {
     const status = error.response.status;
     let vendorMessage: string | undefined;
     let vendorError: string | undefined;
-    const text = (await error.response.text().catch(() => '')).slice(0, 4096);
+    const text = (await readBodyWithin(error.response, remainingMs, abort).catch(() => '')).slice(0, 4096);
     try {
       const body = errorBodySchema.safeParse(JSON.parse(text));
       if (body.success) {
@@ -144,17 +166,9 @@ async function tokenError(error: unknown, url: string, secrets: string[], cooldo
       },
     );
   }
-  return new OfficeRnDError(
-    'token_request_failed',
-    `OfficeRnD token request failed: ${redactSecrets(networkReason(error), secrets)}.`,
-    base,
-  );
-}
-
-/** A short, secret-free description of a network failure (`fetch failed (ECONNRESET)`). */
-export function networkReason(error: unknown): string {
-  if (!(error instanceof Error)) return 'unknown error';
-  const cause = (error as { cause?: { code?: unknown } }).cause;
-  const code = cause && typeof cause.code === 'string' ? ` (${cause.code})` : '';
-  return `${error.name}: ${error.message.slice(0, 200)}${code}`;
+  const failure = describeNetworkFailure(error, secrets);
+  return new OfficeRnDError('token_request_failed', `OfficeRnD token request failed: ${failure.reason}.`, {
+    ...base,
+    cause: failure.cause,
+  });
 }
