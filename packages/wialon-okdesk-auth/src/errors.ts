@@ -43,6 +43,8 @@ export interface WialonAuthErrorDetails {
   upstreamStatus?: number;
   /** Which upstream failed, for `upstream_unavailable`. */
   upstream?: 'wialon' | 'okdesk' | 'replay_store';
+  /** For a network failure: an Error whose `code` is the system error code (e.g. `ECONNREFUSED`). */
+  cause?: Error & { code: string };
 }
 
 /**
@@ -50,7 +52,9 @@ export interface WialonAuthErrorDetails {
  * collides with another package's codes); `reason` is the bare {@link WialonAuthReason}.
  *
  * It never holds the auth hash, the Okdesk `api_token` or a Wialon session id: not in the
- * message, not in `cause` (there is none), not in `toJSON()`.
+ * message, not in `cause`, not in `toJSON()`. `cause` exists only for network failures: a fresh
+ * Error carrying just the system error code (`cause.code`, e.g. `ECONNREFUSED`, `ENOTFOUND`,
+ * `ETIMEDOUT`, `CERT_HAS_EXPIRED`) — never the original error, whose text can hold a URL.
  */
 export class WialonAuthError extends VendorkitError<`wialon_auth_${WialonAuthReason}`> {
   static override readonly family: string = 'wialon-okdesk-auth';
@@ -65,7 +69,7 @@ export class WialonAuthError extends VendorkitError<`wialon_auth_${WialonAuthRea
   readonly upstream?: 'wialon' | 'okdesk' | 'replay_store';
 
   constructor(reason: WialonAuthReason, message: string, details: WialonAuthErrorDetails = {}) {
-    super(`wialon_auth_${reason}`, message);
+    super(`wialon_auth_${reason}`, message, details.cause === undefined ? {} : { cause: details.cause });
     this.reason = reason;
     if (details.wialonError !== undefined) this.wialonError = details.wialonError;
     if (details.upstreamStatus !== undefined) this.upstreamStatus = details.upstreamStatus;

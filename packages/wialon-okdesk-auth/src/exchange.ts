@@ -6,6 +6,8 @@ export class ExchangeFailure extends Error {
   constructor(
     readonly kind: 'timeout' | 'network' | 'redirect' | 'too_large',
     message: string,
+    /** The system error code of a network failure (`ECONNREFUSED`, `CERT_HAS_EXPIRED`, …), when there was one. */
+    readonly systemCode?: string,
   ) {
     super(message);
     this.name = 'ExchangeFailure';
@@ -65,8 +67,7 @@ export async function exchange(
       });
     } catch (error) {
       if (controller.signal.aborted) throw new ExchangeFailure('timeout', `no answer within ${timeoutMs} ms`);
-      // Only the error's class name: messages and causes of fetch errors can carry URLs.
-      throw new ExchangeFailure('network', `network error (${safeName(error)})`);
+      throw networkFailure(error);
     }
     if (response.type === 'opaqueredirect' || (response.status >= 300 && response.status < 400)) {
       await response.body?.cancel().catch(() => undefined);
@@ -92,10 +93,46 @@ async function readCapped(response: Response, signal: AbortSignal, timeoutMs: nu
     text = await readTextUpTo(response, MAX_BODY_BYTES);
   } catch (error) {
     if (signal.aborted) throw new ExchangeFailure('timeout', `answer not complete within ${timeoutMs} ms`);
-    throw new ExchangeFailure('network', `connection lost while reading the answer (${safeName(error)})`);
+    const code = systemCodeOf(error);
+    throw new ExchangeFailure('network', `connection lost while reading the answer (${code ?? safeName(error)})`, code);
   }
   if (text === undefined) throw new ExchangeFailure('too_large', `answer larger than ${MAX_BODY_BYTES} bytes`);
   return text;
+}
+
+/**
+ * A fetch failure as the user can act on it: the system error code (fetch wraps it in a
+ * `TypeError('fetch failed')` whose `cause` has it) with what it means. Only the code and fixed
+ * wording are kept — messages and causes of fetch errors can carry URLs.
+ */
+function networkFailure(error: unknown): ExchangeFailure {
+  const code = systemCodeOf(error);
+  if (code === undefined) return new ExchangeFailure('network', `network error (${safeName(error)})`);
+  return new ExchangeFailure('network', `${meaningOf(code)} (${code})`, code);
+}
+
+/** The first plausible system error code (`ECONNREFUSED`, `UND_ERR_…`, `CERT_…`) on the cause chain. */
+function systemCodeOf(error: unknown): string | undefined {
+  let current: unknown = error;
+  for (let depth = 0; depth < 5 && typeof current === 'object' && current !== null; depth++) {
+    const code = (current as { code?: unknown }).code;
+    if (typeof code === 'string' && /^[A-Z][A-Z0-9_]{1,63}$/.test(code)) return code;
+    current = (current as { cause?: unknown }).cause;
+  }
+  return undefined;
+}
+
+const TLS_CODE = /^(CERT_|ERR_TLS_|UNABLE_TO_|DEPTH_ZERO_|SELF_SIGNED_|ERR_SSL_|HOSTNAME_MISMATCH)/;
+
+function meaningOf(code: string): string {
+  if (code === 'ECONNREFUSED') return 'connection refused: nothing listens at that address and port';
+  if (code === 'ENOTFOUND') return 'host name not found: check the host in the URL';
+  if (code === 'EAI_AGAIN') return 'host name lookup failed for now (DNS)';
+  if (code === 'ETIMEDOUT' || code === 'UND_ERR_CONNECT_TIMEOUT') return 'connection timed out';
+  if (code === 'ECONNRESET' || code === 'UND_ERR_SOCKET') return 'connection reset by the server';
+  if (code === 'EHOSTUNREACH' || code === 'ENETUNREACH') return 'network unreachable';
+  if (TLS_CODE.test(code)) return 'TLS certificate not accepted';
+  return 'network error';
 }
 
 function safeName(error: unknown): string {

@@ -171,9 +171,20 @@ function upstream(message: string, status?: number): WialonAuthError {
   });
 }
 
-/** Turns an exchange failure into `upstream_unavailable` (timeout, network, redirect, oversize). */
+/**
+ * Turns an exchange failure into `upstream_unavailable` (timeout, network, redirect, oversize);
+ * a network failure's system error code becomes `cause.code`.
+ */
 export function fromExchange(error: unknown, upstreamName: 'wialon' | 'okdesk' = 'wialon'): WialonAuthError {
   const what = upstreamName === 'wialon' ? 'Wialon' : 'Okdesk';
-  const detail = error instanceof ExchangeFailure ? error.message : 'unknown error';
-  return new WialonAuthError('upstream_unavailable', `${what} is unavailable: ${detail}.`, { upstream: upstreamName });
+  const failure = error instanceof ExchangeFailure ? error : undefined;
+  const code = failure?.systemCode;
+  return new WialonAuthError(
+    'upstream_unavailable',
+    `${what} is unavailable: ${failure?.message ?? 'unknown error'}.`,
+    {
+      upstream: upstreamName,
+      ...(code === undefined ? {} : { cause: Object.assign(new Error(code), { code }) }),
+    },
+  );
 }
