@@ -2,6 +2,7 @@ import {
   ConfigurationError,
   createHttp,
   createTokenCache,
+  credentialKey,
   REDACTED,
   readTextUpTo,
   redactSecrets,
@@ -96,10 +97,9 @@ export class McParkenSession {
   readonly http: KyInstance;
 
   readonly #options: ResolvedOptions;
-  /** Store key of the token, a digest of all the credentials (Web Crypto digests are asynchronous). */
-  readonly #tokenKey: Promise<string>;
-  /** Created once the store key is hashed. */
-  readonly #tokens: Promise<TokenCache>;
+  /** Store key of a refused login of these credentials: a digest of all of them (Web Crypto digests are asynchronous). */
+  readonly #refusalKey: Promise<string>;
+  readonly #tokens: TokenCache;
   /** The last refusal of these credentials seen by this session (the store may hold a newer one from another process). */
   #refusal: RefusedLogin | undefined;
   /** Serialized cache entries by access token, so `invalidate(accessToken)` can name the exact entry. */
@@ -117,21 +117,23 @@ export class McParkenSession {
     this.#options = resolveOptions(options);
     this.baseUrl = this.#options.baseUrl;
     const { apiKey, username, password, timeoutMs, retries } = this.#options;
-    this.#tokenKey = storeKey(this.baseUrl, apiKey, username, password);
-    this.#tokens = this.#tokenKey.then((key) =>
-      createTokenCache({
-        store: this.#options.store,
-        key,
-        fetchToken: () => this.#requestToken(),
-        // The cache uses min(margin, lifetime / 4) per token, so a 60-s token renews at 50 s.
-        refreshMarginMs: this.#options.refreshMarginMs,
-        // Other processes wait this long for us before presuming the renewal dead: cover the whole session call.
-        lockTtlMs: sessionCallBudgetMs(timeoutMs, retries) + STORE_MARGIN_MS,
-        now: this.#options.now,
-      }),
-    );
+    // Every piece of the credentials: a token (or a refusal) is found only by the credentials that
+    // made it, never by a wrong password or another tenant on the same store.
+    const material = [this.baseUrl, apiKey, username, password];
+    this.#tokens = createTokenCache({
+      store: this.#options.store,
+      // Keyed by a digest of the material, and stored encrypted with a key derived from it.
+      credentials: { namespace: 'mcparken:token', material },
+      fetchToken: () => this.#requestToken(),
+      // The cache uses min(margin, lifetime / 4) per token, so a 60-s token renews at 50 s.
+      refreshMarginMs: this.#options.refreshMarginMs,
+      // Other processes wait this long for us before presuming the renewal dead: cover the whole session call.
+      lockTtlMs: sessionCallBudgetMs(timeoutMs, retries) + STORE_MARGIN_MS,
+      now: this.#options.now,
+    });
+    this.#refusalKey = credentialKey('mcparken:refused-login', material);
     // Avoid an unhandled rejection before the first call; every call awaits the same promise and sees the error.
-    this.#tokenKey.catch(() => undefined);
+    this.#refusalKey.catch(() => undefined);
     this.http = this.#createHttp();
   }
 
@@ -164,7 +166,7 @@ export class McParkenSession {
    */
   async invalidate(accessToken: string): Promise<void> {
     const serialized = this.#entries.get(accessToken);
-    if (serialized !== undefined) await (await this.#tokens).invalidate(serialized);
+    if (serialized !== undefined) await this.#tokens.invalidate(serialized);
   }
 
   /** Secret-free description for logs and `util.inspect`. */
@@ -173,7 +175,7 @@ export class McParkenSession {
   }
 
   async #currentEntry(): Promise<CachedSession> {
-    const tokens = await this.#tokens;
+    const tokens = this.#tokens;
     for (let attempt = 0; ; attempt += 1) {
       const serialized = await tokens.get();
       if (serialized === this.#lastDecoded?.serialized) return this.#lastDecoded.entry;
@@ -212,7 +214,7 @@ export class McParkenSession {
     url.searchParams.set('username', username);
     url.searchParams.set('password', password);
     const shownUrl = `${this.baseUrl}/session/getsession?username=${REDACTED}&password=${REDACTED}`;
-    const refusalKey = `${await this.#tokenKey}:refused`;
+    const refusalKey = await this.#refusalKey;
     await this.#throwIfRecentlyRefused(refusalKey, shownUrl);
     for (let attempt = 0; ; attempt += 1) {
       let answer: Awaited<ReturnType<typeof fetchWithDeadline>>;
@@ -472,21 +474,6 @@ export class McParkenSession {
       url,
     });
   }
-}
-
-/**
- * Store key of the token: a digest of ALL the credential material (API root, apikey, username,
- * password), so that only the credentials that made a token can find it — a wrong or rotated
- * password never reads another login's token — and nothing readable is in the key.
- */
-function storeKey(baseUrl: string, apiKey: string, username: string, password: string): Promise<string> {
-  return credentialKey('mcparken:token', [baseUrl, apiKey, username, password]);
-}
-
-/** Until core's credentialKey lands: `namespace:` + hex SHA-256 of the parts. */
-async function credentialKey(namespace: string, parts: readonly string[]): Promise<string> {
-  const bytes = new Uint8Array(await crypto.subtle.digest('SHA-256', new TextEncoder().encode(JSON.stringify(parts))));
-  return `${namespace}:${Array.from(bytes, (b) => b.toString(16).padStart(2, '0')).join('')}`;
 }
 
 function decodeRefusal(serialized: string | undefined): RefusedLogin | undefined {
