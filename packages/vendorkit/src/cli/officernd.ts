@@ -2,8 +2,11 @@ import {
   type AccessUser,
   createMemberSync,
   type FullSyncReport,
+  isOfficeRnDError,
+  MEMBER_SYNC_SCOPES,
   type Member,
   OfficeRnDClient,
+  SCOPES,
 } from '@vendorkit/officernd-client';
 import { type Command, InvalidArgumentError } from 'commander';
 import { type CliContext, UsageError } from './context.js';
@@ -28,10 +31,32 @@ function parseStatuses(value: string): string[] {
 }
 
 /** Scopes each command needs: an OAuth app need not be granted more (an ungranted scope fails the token request). */
-const MEMBERS_SCOPES = ['flex.community.members.read'];
-const SYNC_SCOPES = ['flex.community.members.read', 'flex.community.memberships.read', 'flex.billing.plans.read'];
+const MEMBERS_SCOPES = [SCOPES.membersRead];
+const SYNC_SCOPES = MEMBER_SYNC_SCOPES;
 
-function createClient(ctx: CliContext, scopes: string[]): OfficeRnDClient {
+/**
+ * What to do on the command line about an OfficeRnD failure, when there is something true to say:
+ * the token budget only after a 429 from the token endpoint, the credentials after a 400/401,
+ * the host after a connection failure.
+ */
+export function officerndHint(error: unknown): string | undefined {
+  if (isOfficeRnDError(error, 'missing_scope')) {
+    return 'set OFFICERND_SCOPES to the scopes the command needs (space- or comma-separated, the one named above included), and grant them to the OfficeRnD app.';
+  }
+  if (!isOfficeRnDError(error, 'token_request_failed')) return undefined;
+  if (error.status === 429) {
+    return `OfficeRnD allows 5 token requests a minute, failures included, and each CLI run asks for one: wait ${error.retryAfterSeconds ?? 60} s.`;
+  }
+  if (error.status === 400 || error.status === 401) {
+    return "check OFFICERND_CLIENT_ID, OFFICERND_CLIENT_SECRET and that the app was granted the scopes asked for (OFFICERND_SCOPES, or the command's minimum).";
+  }
+  if (error.status === undefined) {
+    return "OfficeRnD's token endpoint could not be reached: check OFFICERND_IDENTITY_URL (default https://identity.officernd.com), the network and any proxy.";
+  }
+  return undefined;
+}
+
+function createClient(ctx: CliContext, scopes: readonly string[]): OfficeRnDClient {
   const override = ctx.optionalEnv('OFFICERND_SCOPES');
   return new OfficeRnDClient({
     orgSlug: ctx.requireEnv('OFFICERND_ORG', 'the organisation slug'),

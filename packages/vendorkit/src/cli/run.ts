@@ -1,7 +1,7 @@
 import { Command, CommanderError } from 'commander';
 import { CliContext, type CliIo, describeError, SECRET_ENV_NAMES, UsageError } from './context.js';
 import { registerMcParkenCommands } from './mcparken.js';
-import { registerOfficeRnDCommands } from './officernd.js';
+import { officerndHint, registerOfficeRnDCommands } from './officernd.js';
 import { registerPrintLoungeCommands } from './printlounge.js';
 import { registerSandboxCommand } from './sandbox.js';
 import { registerWialonCommands } from './wialon.js';
@@ -80,14 +80,17 @@ function buildProgram(ctx: CliContext, version: string): Command {
 const SECRET_FLAG =
   /^--(passphrase|password|pass|apikey|api-key|secret|client-secret|api-token|token|access-token)(=|$)/i;
 
-/** What to do on the command line about some error codes (the package messages speak in API terms). */
-const CLI_HINTS: Record<string, string> = {
+/**
+ * What to do on the command line about some error codes (the package messages speak in API terms);
+ * a function when the hint depends on the failure (printed only when it returns one).
+ */
+const CLI_HINTS: Record<string, string | ((error: unknown) => string | undefined)> = {
   invalid_key_size:
     'the passphrase must be 16, 24 or 32 bytes; for a shop on PHP < 5.6 that zero-pads or cuts keys, pass --legacy-key.',
   '401.1': 'McParken rejected MCPARKEN_APIKEY (keys expire after 90 days): ask McParken for a new one.',
   '401.2': 'check MCPARKEN_USERNAME and MCPARKEN_PASSWORD.',
-  token_request_failed:
-    'each CLI run requests a new OfficeRnD token and OfficeRnD allows 5 a minute: after a 429 wait a minute; otherwise check OFFICERND_CLIENT_ID, OFFICERND_CLIENT_SECRET and the scopes granted to the app.',
+  token_request_failed: officerndHint,
+  missing_scope: officerndHint,
   wialon_auth_untrusted_base_url: "add the link's Wialon server to WIALON_TRUSTED_BASE_URLS if you really trust it.",
 };
 
@@ -104,7 +107,8 @@ function reportFailure(ctx: CliContext, error: unknown): number {
   }
   const { code, message } = describeError(error);
   ctx.err(`error${code ? ` [${code}]` : ''}: ${message}\n`);
-  const hint = code === undefined ? undefined : CLI_HINTS[code];
+  const entry = code === undefined ? undefined : CLI_HINTS[code];
+  const hint = typeof entry === 'function' ? entry(error) : entry;
   if (hint) ctx.err(`hint: ${hint}\n`);
   return code === 'invalid_configuration' ? EXIT_CODES.usage : EXIT_CODES.failure;
 }
