@@ -46,7 +46,7 @@ function base64Forms(text: string): string[] {
 /** The JSON string body of `text`, and the same with every non-ASCII character as `\uXXXX` (as ASCII-only serialisers write it). */
 function jsonForms(text: string): string[] {
   const body = JSON.stringify(text).slice(1, -1);
-  const ascii = body.replace(/[^\x00-\x7f]/g, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`);
+  const ascii = body.replace(/[\u0080-\uffff]/g, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`);
   return [body, ascii, ascii.replace(/\\u([0-9a-f]{4})/g, (_, hex: string) => `\\u${hex.toUpperCase()}`)];
 }
 
