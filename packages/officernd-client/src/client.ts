@@ -148,6 +148,7 @@ export class OfficeRnDClient {
     this.apiBaseUrl = `${baseUrl}/api/v2/organizations/${encodeURIComponent(orgSlug)}`;
     this.#tokens = createOfficeRnDTokenProvider({
       identityUrl,
+      baseUrl,
       clientId,
       clientSecret,
       scopes,

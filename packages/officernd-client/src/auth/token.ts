@@ -15,6 +15,8 @@ export const LOCK_MARGIN_MS = 10_000;
 /** Options of {@link createOfficeRnDTokenProvider}. */
 export interface TokenProviderOptions {
   identityUrl: string;
+  /** The API host the tokens are used on: part of the credential material the cache key is made of. */
+  baseUrl: string;
   clientId: string;
   clientSecret: string;
   scopes: readonly string[];
@@ -35,8 +37,11 @@ export type OfficeRnDTokenProvider = TokenCache;
 
 /**
  * OAuth2 client credentials against `{identityUrl}/oauth/token`, cached in `store` for the
- * token's lifetime (key per identity URL, client id and scopes — never the secret), one
- * request however many callers wait. The endpoint allows 5 requests per minute, failures
+ * token's lifetime under a key digested (SHA-256) from all the credential material — identity
+ * URL, API base URL, client id, client secret, scopes — and sealed with a key derived from it,
+ * so a caller with a wrong secret (or another tenant on the same store) asks for its own token
+ * and nobody reads one out of the store without the credentials. One request however many
+ * callers wait. The endpoint allows 5 requests per minute, failures
  * included, so a failure is remembered for `failureCooldownMs` and never retried in a loop.
  */
 export function createOfficeRnDTokenProvider(options: TokenProviderOptions): OfficeRnDTokenProvider {
@@ -107,7 +112,10 @@ export function createOfficeRnDTokenProvider(options: TokenProviderOptions): Off
 
   return createTokenCache({
     store: options.store,
-    key: `officernd:token:${options.identityUrl}:${options.clientId}:${scope}`,
+    credentials: {
+      namespace: 'officernd:token',
+      material: [options.identityUrl, options.baseUrl, options.clientId, options.clientSecret, scope],
+    },
     fetchToken,
     refreshMarginMs: options.refreshMarginMs,
     failureCooldownMs: options.failureCooldownMs,
