@@ -13,6 +13,21 @@ export {
 } from './errors.js';
 export { type CreateHttpOptions, createHttp, parseHttpUrl, withTrailingSlash } from './http.js';
 export { REDACTED, redactSecrets, redactUrl } from './redact.js';
+export {
+  type ClientHooks,
+  createRequester,
+  type Logger,
+  networkReason,
+  parseRetryAfter,
+  type Requester,
+  type RequesterOptions,
+  type RequesterResponse,
+  type RequestFailure,
+  type RequestFailureKind,
+  type RequestInfo,
+  type RequestOptions,
+  type RequestSpec,
+} from './request.js';
 export { singleFlight } from './single-flight.js';
 export { createMemoryStore, type MemoryStoreOptions, type Store, type StoreSetOptions, validateTtl } from './store.js';
 export {
