@@ -222,7 +222,7 @@ export function createWialonOkdeskAuth(options: WialonOkdeskAuthOptions): Wialon
       const result = await verifyUnlogged(input, seen);
       logger.info(
         'wialon-okdesk-auth: signed in',
-        safe({ user: result.wialonUser.name, contactId: result.contact.id }),
+        safe({ user: result.wialonUser.name, contactId: result.contact.id }, [seen.authHash]),
       );
       return result;
     } catch (caught) {
@@ -271,6 +271,13 @@ export function createWialonOkdeskAuth(options: WialonOkdeskAuthOptions): Wialon
         ? await options.portalLoginLink(result, request)
         : await (loginLink as NonNullable<typeof loginLink>)(result.contact);
       location = new URL(String(link)).toString();
+      // A link that carries the api_token (an Okdesk that echoes the request URL) would hand it to
+      // the browser, its history and the portal's logs: refuse it, in whatever encoding it hides.
+      if (apiToken !== undefined && carriesSecret(location, apiToken)) {
+        throw new WialonAuthError('upstream_unavailable', 'the login link contains the Okdesk api_token', {
+          upstream: 'okdesk',
+        });
+      }
     } catch (error) {
       logger.warn(
         'wialon-okdesk-auth: refused (upstream_unavailable)',
@@ -330,6 +337,23 @@ function resolveDirectory(
     apiToken: okdesk.apiToken,
     loginLink: useLoginLink === true ? (contact) => directory.createLoginLink(contact) : undefined,
   };
+}
+
+/**
+ * True when `url` holds `secret` in any encoding redactSecrets knows, also once or twice
+ * percent-decoded (a base64 or JSON form of the secret inside a query value is percent-encoded).
+ */
+function carriesSecret(url: string, secret: string): boolean {
+  let text = url;
+  for (let round = 0; round < 3; round++) {
+    if (redactSecrets(text, [secret]) !== text) return true;
+    try {
+      text = decodeURIComponent(text.replace(/\+/g, ' '));
+    } catch {
+      return false;
+    }
+  }
+  return false;
 }
 
 async function replayKey(base: string, authHash: string): Promise<string> {
