@@ -1,5 +1,5 @@
 import { ConfigurationError } from '@vendorkit/core';
-import { decrypt, encrypt, isRijndaelError, Rijndael } from '@vendorkit/rijndael';
+import { decrypt, isRijndaelError, Rijndael } from '@vendorkit/rijndael';
 import { PrintLoungeError } from './errors.js';
 import { sha256Hex } from './sha256.js';
 
@@ -72,17 +72,44 @@ function ivBytes(iv: unknown, method: SsoMethod, passphrase: Uint8Array): Uint8A
 
 /**
  * @internal AES-CBC with PKCS#7 padding under one shop's passphrase, method and IV rule — exactly
- * `openssl_encrypt($data, $method, $passphrase, OPENSSL_RAW_DATA, $iv)` and its `openssl_decrypt`.
+ * `urlencode(openssl_encrypt($data, $method, $passphrase, 0, $iv))` and its `openssl_decrypt`.
  * The key is the passphrase's UTF-8 bytes NUL-padded or cut to the method's key size, as PHP does.
  */
 export interface SsoCipher {
   readonly method: SsoMethod;
-  /** Ciphertext of `plain` (ASCII text or bytes). */
-  encrypt(plain: string | Uint8Array): Uint8Array;
+  /** The `h` value for `payload` (an ASCII query string): URL-encoded base64 of the ciphertext. */
+  encryptToH(payload: string): string;
   /** Plaintext of `ciphertext`; `invalid_passphrase` when the padding does not check out. */
   decrypt(ciphertext: Uint8Array): Uint8Array;
-  /** Zeroes the expanded key and the IV; later calls throw. */
+  /** Zeroes the expanded key, the IV and the work buffer; later calls throw. */
   wipe(): void;
+}
+
+// Base64 digits already through PHP's urlencode ('+' → %2B, '/' → %2F), singly and in pairs (12 bits).
+const URLENCODED_DIGITS = Array.from('ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789', (c) => c).concat(
+  '%2B',
+  '%2F',
+);
+const URLENCODED_PAIRS = Array.from(
+  { length: 4096 },
+  (_, i) => URLENCODED_DIGITS[i >> 6]! + URLENCODED_DIGITS[i & 63]!,
+);
+
+/** PHP's `urlencode(base64_encode($bytes))` of `bytes[0..length)`, in one pass. */
+function urlencodedBase64(bytes: Uint8Array, length: number): string {
+  let out = '';
+  const whole = length - (length % 3);
+  for (let i = 0; i < whole; i += 3) {
+    const n = (bytes[i]! << 16) | (bytes[i + 1]! << 8) | bytes[i + 2]!;
+    out += URLENCODED_PAIRS[n >> 12]! + URLENCODED_PAIRS[n & 4095]!;
+  }
+  if (length - whole === 1) {
+    out += `${URLENCODED_PAIRS[bytes[whole]! << 4]!}%3D%3D`;
+  } else if (length - whole === 2) {
+    const n = (bytes[whole]! << 8) | bytes[whole + 1]!;
+    out += `${URLENCODED_PAIRS[n >> 4]!}${URLENCODED_DIGITS[(n & 15) << 2]!}%3D`;
+  }
+  return out;
 }
 
 /**
@@ -107,10 +134,35 @@ export function createSsoCipher(passphrase: string | Uint8Array, options: SsoCip
     bytes.fill(0);
   }
   const settings = { blockBits: 128, mode: 'cbc', iv, padding: 'pkcs7' } as const;
+  // Plaintext goes in, is encrypted in place block by block, and only ciphertext stays behind.
+  let work = new Uint8Array(512);
   return {
     method,
-    encrypt(plain) {
-      return encrypt(plain, cipher, settings);
+    encryptToH(payload) {
+      const n = payload.length;
+      const total = (n & ~15) + 16; // PKCS#7 always adds 1..16 bytes
+      if (work.length < total) work = new Uint8Array(Math.max(total, work.length * 2));
+      let high = 0;
+      for (let i = 0; i < n; i++) {
+        const c = payload.charCodeAt(i);
+        high |= c;
+        work[i] = c;
+      }
+      if (high > 0x7f) {
+        work.fill(0, 0, n);
+        throw new PrintLoungeError(
+          'invalid_field',
+          'An SSO payload must be ASCII (a query string as http_build_query writes it).',
+        );
+      }
+      work.fill(total - n, n, total);
+      for (let i = 0; i < 16; i++) work[i]! ^= iv[i]!;
+      cipher.encryptBlockInto(work, 0, work, 0);
+      for (let o = 16; o < total; o += 16) {
+        for (let i = o; i < o + 16; i++) work[i]! ^= work[i - 16]!;
+        cipher.encryptBlockInto(work, o, work, o);
+      }
+      return urlencodedBase64(work, total);
     },
     decrypt(ciphertext) {
       try {
@@ -128,6 +180,7 @@ export function createSsoCipher(passphrase: string | Uint8Array, options: SsoCip
     wipe() {
       cipher.wipe();
       iv.fill(0);
+      work.fill(0);
     },
   };
 }

@@ -1,14 +1,8 @@
-import { urlencodeBase64 } from './autologin-data.js';
-import { base64ToBytes, bytesToBase64 } from './base64.js';
+import { base64ToBytes } from './base64.js';
 import { PrintLoungeError } from './errors.js';
 import { parseStr } from './php-query.js';
 import { createSsoCipher, type SsoCipher, type SsoCipherOptions } from './sso-cipher.js';
 import { httpBuildNestedQuery, type SsoQueryFields } from './sso-query.js';
-
-/** @internal The `h` value (URL-encoded base64) of an SSO v2 plaintext under an already built cipher. */
-export function encryptSsoPayload(cipher: SsoCipher, payload: string): string {
-  return urlencodeBase64(bytesToBase64(cipher.encrypt(payload)));
-}
 
 /**
  * Builds a Print-Lounge SSO v2 `h` value exactly like PHP:
@@ -30,7 +24,7 @@ export function encodeSsoData(
 ): string {
   const cipher = createSsoCipher(passphrase, options);
   try {
-    return encryptSsoPayload(cipher, httpBuildNestedQuery(fields));
+    return cipher.encryptToH(httpBuildNestedQuery(fields));
   } finally {
     cipher.wipe();
   }

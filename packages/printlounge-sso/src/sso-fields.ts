@@ -24,8 +24,17 @@ export const SSO_DEST_PAGES = ['wg', 'pers', 'article_detail', 'reorder', 'cance
 
 const pad2 = (n: number): string => (n < 10 ? `0${n}` : String(n));
 
+let lastAtom = { seconds: Number.NaN, text: '' };
+
 /** `unixSeconds` as PHP's `date(DATE_ATOM)` writes it in UTC: `2026-12-01T21:00:00+00:00`. */
 export function formatDateAtom(unixSeconds: number): string {
+  if (unixSeconds === lastAtom.seconds) return lastAtom.text; // links made in the same second
+  const text = dateAtom(unixSeconds);
+  lastAtom = { seconds: unixSeconds, text };
+  return text;
+}
+
+function dateAtom(unixSeconds: number): string {
   const d = new Date(unixSeconds * 1000);
   const year = d.getUTCFullYear();
   return `${year < 1000 ? String(year).padStart(4, '0') : year}-${pad2(d.getUTCMonth() + 1)}-${pad2(d.getUTCDate())}T${pad2(d.getUTCHours())}:${pad2(d.getUTCMinutes())}:${pad2(d.getUTCSeconds())}+00:00`;
@@ -292,11 +301,13 @@ const RENAMED_IN_V2: Record<string, string> = {
 /**
  * @internal Validates `input` field by field with the schemas of {@link ssoFieldsSchema} — the same
  * rules as `ssoFieldsSchema.parse` (strict) or `.loose().parse` — and turns the issues into one
- * PrintLoungeError naming every field and rule.
+ * PrintLoungeError naming every field and rule. The output keeps the input's order; without a
+ * `request_time`, `defaultRequestTime` (when given) is added last.
  */
 export function validateSsoFields(
   input: unknown,
   unknownFields: 'reject' | 'keep',
+  defaultRequestTime?: string,
 ): SsoFields & Record<string, unknown> {
   if (typeof input !== 'object' || input === null || Array.isArray(input)) {
     throw new PrintLoungeError('invalid_field', 'SSO fields must be an object.', { rule: 'type' });
@@ -304,8 +315,10 @@ export function validateSsoFields(
   const record = input as Record<string, unknown>;
   const out: Record<string, unknown> = {};
   const issues: FieldIssue[] = [];
+  const addRequestTime =
+    defaultRequestTime !== undefined && (record.request_time === undefined || record.request_time === null);
   for (const field of REQUIRED_FIELDS) {
-    if (record[field] === undefined || record[field] === null)
+    if ((record[field] === undefined || record[field] === null) && !(field === 'request_time' && addRequestTime))
       issues.push({ field, rule: 'required', message: 'is required' });
   }
   for (const field of Object.keys(record)) {
@@ -335,7 +348,10 @@ export function validateSsoFields(
       issues.push(issueOf(path, first));
     } else if (result.data !== undefined && result.data !== null) out[field] = result.data;
   }
-  if (issues.length === 0) return out as SsoFields & Record<string, unknown>;
+  if (issues.length === 0) {
+    if (addRequestTime) out.request_time = defaultRequestTime; // made by formatDateAtom: nothing to check
+    return out as SsoFields & Record<string, unknown>;
+  }
   const first = issues[0]!;
   const missingOnly = issues.every((i) => i.rule === 'required');
   const summary = issues.map((i) => `${i.field} ${i.message}`).join('; ');

@@ -1,4 +1,5 @@
-import { httpBuildNestedQuery, type SsoQueryValue } from './sso-query.js';
+import type { SsoFields } from './sso-fields.js';
+import { httpBuildNestedQuery, type SsoQueryFields } from './sso-query.js';
 
 /**
  * @internal The plaintext of an SSO v2 link built by the high-level API (`createSsoUrl`, the signer):
@@ -6,6 +7,6 @@ import { httpBuildNestedQuery, type SsoQueryValue } from './sso-query.js';
  * The one place that decides the layout of what gets encrypted; today exactly PHP's
  * `http_build_query($fields)`.
  */
-export function buildSsoPayload(fields: ReadonlyMap<string, SsoQueryValue>): string {
-  return httpBuildNestedQuery(fields);
+export function buildSsoPayload(fields: SsoFields): string {
+  return httpBuildNestedQuery(fields as SsoQueryFields);
 }

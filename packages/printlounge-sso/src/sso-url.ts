@@ -3,7 +3,7 @@ import { type NowOption, nonNegativeSeconds, positiveSeconds, unixSeconds } from
 import { phpQueryParameter } from './php-query.js';
 import { type ShopLocation, ssoEndpoint } from './shop-url.js';
 import { createSsoCipher, type SsoCipher, type SsoCipherOptions, type SsoMethod } from './sso-cipher.js';
-import { decryptSsoData, encryptSsoPayload } from './sso-data.js';
+import { decryptSsoData } from './sso-data.js';
 import {
   formatDateAtom,
   nestSsoFields,
@@ -13,7 +13,7 @@ import {
   validateSsoFields,
 } from './sso-fields.js';
 import { buildSsoPayload } from './sso-payload.js';
-import { httpBuildNestedQuery, type SsoQueryFields, type SsoQueryValue } from './sso-query.js';
+import { httpBuildNestedQuery, type SsoQueryFields } from './sso-query.js';
 
 /** Fields for a new v2 link: like {@link SsoFieldsInput}, but `request_time` may be left to `now`. */
 export type SsoLinkFields = Omit<SsoFieldsInput, 'request_time'> & {
@@ -55,21 +55,12 @@ export interface SsoSigner {
 }
 
 /** @internal Validated fields in the caller's order, `request_time` last when it was added from `now`. */
-export function validatedSsoFields(fields: SsoLinkFields, options: SsoLinkOptions): Map<string, SsoQueryValue> {
+export function validatedSsoFields(fields: SsoLinkFields, options: SsoLinkOptions): SsoFields {
   if (typeof fields !== 'object' || fields === null || Array.isArray(fields)) {
     throw new PrintLoungeError('invalid_field', 'fields must be an object of SSO v2 fields.', { rule: 'type' });
   }
-  const input: Record<string, unknown> = { ...fields };
-  const givenTime = input.request_time !== undefined && input.request_time !== null;
-  if (!givenTime) input.request_time = formatDateAtom(unixSeconds(options.now));
-  const parsed = validateSsoFields(input, 'reject') as Record<string, SsoQueryValue>;
-  const ordered = new Map<string, SsoQueryValue>();
-  for (const name of Object.keys(fields)) {
-    if (name === 'request_time' && !givenTime) continue;
-    if (Object.hasOwn(parsed, name)) ordered.set(name, parsed[name]);
-  }
-  if (!givenTime) ordered.set('request_time', parsed.request_time);
-  return ordered;
+  const given = fields.request_time !== undefined && fields.request_time !== null;
+  return validateSsoFields(fields, 'reject', given ? undefined : formatDateAtom(unixSeconds(options.now)));
 }
 
 function linkFor(endpoint: string, h: string): string {
@@ -104,10 +95,10 @@ export function createSsoSigner(options: SsoSignerOptions): SsoSigner {
     endpoint,
     method: cipher.method,
     createUrl(fields, linkOptions = {}) {
-      return linkFor(endpoint, encryptSsoPayload(cipher, buildSsoPayload(validatedSsoFields(fields, linkOptions))));
+      return linkFor(endpoint, cipher.encryptToH(buildSsoPayload(validatedSsoFields(fields, linkOptions))));
     },
     encode(fields) {
-      return encryptSsoPayload(cipher, httpBuildNestedQuery(fields));
+      return cipher.encryptToH(httpBuildNestedQuery(fields));
     },
     dispose() {
       cipher.wipe();

@@ -113,7 +113,7 @@ describe.skipIf(!phpReady)('v2 links decoded by real PHP (openssl_decrypt + pars
     );
     // Names that parse_str rewrites to the same one (' a' and 'a') are left out when one of them is
     // nested: PHP's array then replaces the scalar, which a flat view cannot show (see decodeSsoData).
-    const phpName = (n: string) => Object.keys(parseStr(`${phpUrlencode(n)}=`))[0] ?? '';
+    const phpName = (n: string) => Object.keys(parseStr(`${phpUrlencode(n)}=`) ?? {})[0] ?? '';
     const distinct = (fields: Array<[string, SsoQueryValue]>) =>
       new Set(fields.map(([n]) => phpName(n))).size === new Set(fields.map(([n]) => n)).size;
     const samples = fc.sample(

@@ -14,6 +14,7 @@ import {
 } from '@vendorkit/printlounge-sso';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
+import { createSsoCipher } from '../src/sso-cipher.js';
 
 const passphrase = 'Hier steht die geheime Passphrase'; // the seed's, 33 bytes: fine for v2 (cut to the key size)
 const now = Date.UTC(2026, 11, 1, 21, 0, 0);
@@ -52,6 +53,13 @@ describe('createSsoUrl', () => {
       ['lang', 'de_DE'],
       ['customer_user_name', 'a'],
     ]);
+    const nullTime = createSsoUrl({
+      shop: 'demo',
+      passphrase,
+      now,
+      fields: { request_time: null, customer_user_name: 'a' } as unknown as SsoLinkFields,
+    });
+    expect(Object.keys(decodeSsoData(hOf(nullTime), passphrase))).toEqual(['customer_user_name', 'request_time']);
     const date = createSsoUrl({
       shop: 'demo',
       passphrase,
@@ -178,6 +186,14 @@ describe('createSsoUrl', () => {
       expect(error.message).not.toContain(passphrase);
     }
     expect(thrown(() => createSsoUrl({ shop: 'demo', passphrase: '', fields, now })).code).toBe('invalid_key_size');
+  });
+});
+
+describe('the v2 cipher', () => {
+  it('refuses a payload that is not ASCII instead of encrypting some other bytes than PHP would', () => {
+    const cipher = createSsoCipher(passphrase);
+    expect(thrown(() => cipher.encryptToH('customer_user_name=ä')).code).toBe('invalid_field');
+    cipher.wipe();
   });
 });
 
