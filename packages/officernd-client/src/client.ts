@@ -64,6 +64,7 @@ export interface OfficeRnDClientStats {
 }
 
 const SLUG = /^[A-Za-z0-9][A-Za-z0-9._-]*$/;
+const PATH_SEGMENT = /^[A-Za-z0-9._~-]+$/;
 
 function requireText(name: string, value: unknown): string {
   if (typeof value !== 'string' || value.trim() === '') {
@@ -128,6 +129,12 @@ export class OfficeRnDClient {
       throw new ConfigurationError(`OfficeRnDClient: memberUpdateMethod must be 'PUT' or 'PATCH'.`);
     }
     const signInPath = requireText('signInPath', options.signInPath ?? DEFAULT_SIGN_IN_PATH).replace(/^\/+/, '');
+    // Below the organisation only: plain segments, no dot segments, host, query or escapes.
+    if (!signInPath.split('/').every((segment) => PATH_SEGMENT.test(segment) && !/^\.{1,2}$/.test(segment))) {
+      throw new ConfigurationError(
+        `OfficeRnDClient: signInPath must be a path below the organisation such as 'auth/signin', got ${JSON.stringify(signInPath)}.`,
+      );
+    }
     const numberOption = (name: keyof OfficeRnDClientOptions, fallback: number, min: number) => {
       const value = options[name] ?? fallback;
       if (typeof value !== 'number' || !Number.isFinite(value) || value < min) {

@@ -259,6 +259,12 @@ describe('resources against the mock', () => {
       [{ ...base, scopes: [] }, /scopes/],
       [{ ...base, memberUpdateMethod: 'POST' }, /memberUpdateMethod/],
       [{ ...base, timeoutMs: -1 }, /timeoutMs/],
+      // A sign-in path that would leave the organisation's API (dot segments, another host, a query).
+      [{ ...base, signInPath: '../../evil' }, /signInPath/],
+      [{ ...base, signInPath: 'auth/../../x' }, /signInPath/],
+      [{ ...base, signInPath: 'auth/%2e%2e/x' }, /signInPath/],
+      [{ ...base, signInPath: 'https://evil.example/x' }, /signInPath/],
+      [{ ...base, signInPath: 'auth/signin?next=x' }, /signInPath/],
     ];
     for (const [options, message] of cases) {
       let error: unknown;
