@@ -161,6 +161,11 @@ describe('options validation', () => {
     ['refreshMarginSeconds', { refreshMarginSeconds: Number.NaN }],
     ['timeoutMs', { timeoutMs: 0 }],
     ['retries', { retries: 1.5 }],
+    ['refusedLoginCooldownMs', { refusedLoginCooldownMs: -1 }],
+    ['refusedLoginCooldownMs', { refusedLoginCooldownMs: Number.POSITIVE_INFINITY }],
+    ['apiKey', { apiKey: 'key-beyond-latin1-\u0100' }],
+    ['password', { password: 'cut-in-half-\ud83d' }],
+    ['username', { username: '\udc00-lone-low-surrogate' }],
     ['fetch', { fetch: 'fetch' }],
     ['store', { store: { get() {} } }],
   ];
