@@ -6,7 +6,8 @@ import { fromExchange } from './wialon-api.js';
 
 /**
  * An Okdesk contact as the API returns it. Only `id` and `login` are relied on; every other
- * field the API sends is kept as is.
+ * field the API sends is kept as is. From the built-in client, `id` is an integer or a plain
+ * token of `A-Za-z0-9_-`: safe to put in a URL path.
  */
 export interface OkdeskContact {
   id: number | string;
@@ -54,8 +55,10 @@ export interface OkdeskClient extends ContactDirectory {
   createLoginLink(contact: OkdeskContact): Promise<string>;
 }
 
+// Okdesk ids are integers; a string id is accepted only as a plain token, so that an id never
+// changes a URL path it is put in (no dot segments, slashes, escapes, query or fragment).
 const contactSchema = z.looseObject({
-  id: z.union([z.int(), z.string().check(z.minLength(1), z.maxLength(64))]),
+  id: z.union([z.int(), z.string().check(z.regex(/^[A-Za-z0-9_-]{1,64}$/))]),
   login: z.optional(z.nullable(z.string())),
 });
 const contactListSchema = z.array(z.unknown()).check(z.maxLength(10_000));

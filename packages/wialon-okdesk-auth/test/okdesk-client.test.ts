@@ -167,3 +167,24 @@ describe('createOkdeskClient().findContactByLogin', () => {
     expect((error as Error).message).toMatch(message);
   });
 });
+
+describe('contact ids are plain ids, safe to put in a URL path (issue 15.5)', () => {
+  it.each(['.', '..', '%2e%2e', '../admin', 'a/b', 'a\\b', '?x=1', '#top', ' 1', ''])(
+    'an Okdesk contact with id %j is not a usable contact',
+    async (id) => {
+      server.use(
+        http.get(`${OKDESK}/api/v1/contacts/list`, ({ request }) =>
+          HttpResponse.json(new URL(request.url).searchParams.has('page[from_id]') ? [] : [{ id, login: 'Carol' }]),
+        ),
+      );
+      const client = createOkdeskClient({ baseUrl: OKDESK, apiToken: API_TOKEN });
+      expect(await client.findContactByLogin('Carol')).toBeNull();
+    },
+  );
+
+  it.each([7, '7', 'c-42_x'])('id %j is accepted', async (id) => {
+    server.use(http.get(`${OKDESK}/api/v1/contacts/list`, () => HttpResponse.json([{ id, login: 'Carol' }])));
+    const client = createOkdeskClient({ baseUrl: OKDESK, apiToken: API_TOKEN });
+    expect(await client.findContactByLogin('Carol')).toMatchObject({ id });
+  });
+});
