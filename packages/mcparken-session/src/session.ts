@@ -90,8 +90,11 @@ export class McParkenSession {
    * expired-token body (`errorcode` 401, any HTTP status), it drops that token, gets a new one
    * (one session call for all requests that hit the expiry together) and repeats the request
    * once; a second refusal throws `McParkenError` `'401'`. Any other McParken error body throws its
-   * code, even in a 2xx answer. Failures are `McParkenError`s
+   * code, even in a 2xx answer, and is never retried. Failures are `McParkenError`s
    * (vendor code, `http_error`, `timeout`, `network_error`) with redacted URLs and no `cause`.
+   * Only addresses under `baseUrl` are requested: anything else (a `URL` or `Request` elsewhere,
+   * `'../x'`, `'/x'`, an absolute URL string, encoded dot segments) throws `outside_base_url`
+   * before anything is sent, and redirects are not followed.
    * Limit: ky's own per-call `timeout` option bypasses this; use `timeoutMs` instead.
    */
   readonly http: KyInstance;
