@@ -1,7 +1,7 @@
 import { ConfigurationError, type Store, StoreError, type StoreSetOptions, validateTtl } from '@vendorkit/core';
 import { Redis } from 'ioredis';
 import { sanitizeError } from './errors.js';
-import { assertStorable, describe, isWellFormed, parseRedisUrl, readTimeout } from './validate.js';
+import { assertStorable, describe, parseRedisUrl, readTimeout } from './validate.js';
 
 /** Options shared by both ways of creating a {@link RedisStore}. */
 export interface RedisStoreCommonOptions {
@@ -107,7 +107,7 @@ export function createRedisStore(options: RedisStoreOptions): RedisStore {
     );
   }
   const keyPrefix = options.keyPrefix ?? DEFAULT_PREFIX;
-  if (typeof keyPrefix !== 'string' || !isWellFormed(keyPrefix)) {
+  if (typeof keyPrefix !== 'string' || !keyPrefix.isWellFormed()) {
     throw new ConfigurationError(
       `createRedisStore: options.keyPrefix must be a well-formed string such as 'vendorkit:', got ${describe(keyPrefix)}.`,
     );

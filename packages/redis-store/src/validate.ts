@@ -1,19 +1,13 @@
 import { ConfigurationError } from '@vendorkit/core';
 import { RedisStoreInputError } from './errors.js';
 
-const LONE_SURROGATE = /[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/;
-
-/** True when `text` survives a UTF-8 round trip unchanged (no lone surrogates). */
-export function isWellFormed(text: string): boolean {
-  return !LONE_SURROGATE.test(text);
-}
 
 /** Rejects keys and values Redis could not give back unchanged. */
 export function assertStorable(what: 'key' | 'value', text: unknown): asserts text is string {
   if (typeof text !== 'string') {
     throw new RedisStoreInputError(`RedisStore: the ${what} must be a string, got ${typeof text}.`);
   }
-  if (!isWellFormed(text)) {
+  if (!text.isWellFormed()) {
     throw new RedisStoreInputError(
       `RedisStore: the ${what} contains a lone UTF-16 surrogate, which Redis (UTF-8) would store altered; normalise or encode it first.`,
     );
