@@ -1,3 +1,4 @@
+import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { defineConfig, defineProject } from 'vitest/config';
 
@@ -26,6 +27,12 @@ const alias = [
 const project = (name: string, extra: { testTimeout?: number } = {}) =>
   defineProject({
     resolve: { alias },
+    // What tsup compiles in at build time (see tsup.shared.ts); here the version of the package under test.
+    define: {
+      __VENDORKIT_VERSION__: JSON.stringify(
+        (JSON.parse(readFileSync(`${root}packages/${name}/package.json`, 'utf8')) as { version: string }).version,
+      ),
+    },
     test: {
       name,
       root: `${root}packages/${name}`,
