@@ -1,4 +1,5 @@
 export { ConfigurationError, createMemoryStore, isVendorkitError, type Store } from '@vendorkit/core';
+export { createWialonAppLink, type WialonAppLinkOptions } from './app-link.js';
 export {
   formatWialonAppSettings,
   type WialonAppOption,

@@ -5,6 +5,8 @@ import { randomHex, trimBaseUrl } from './random.js';
 export interface WialonMockUser {
   name: string;
   id?: number;
+  /** A token that signs this user in with `token/login` (Wialon tokens are 72 characters). */
+  token?: string;
 }
 
 /** Options of {@link createWialonMock}. */
@@ -32,6 +34,7 @@ export interface WialonMockSessionOptions {
 /** Request counters of the Wialon mock. */
 export interface WialonMockStats {
   requests: number;
+  tokenLogin: number;
   useAuthHash: number;
   createAuthHash: number;
   logout: number;
@@ -39,9 +42,10 @@ export interface WialonMockStats {
 
 /**
  * An in-memory Wialon Remote API (`/wialon/ajax.html`, POST, form-encoded; `svc`, `params`,
- * `sid` accepted in the query or the body) with `core/use_auth_hash`, `core/create_auth_hash`
- * (hashes valid 2 minutes), `core/logout`, and Wialon's `{"error":N}` answers
- * (1 invalid session, 2 unknown service, 4 invalid input). Serve `handlers` with MSW's
+ * `sid` accepted in the query or the body) with `token/login` (users given a `token`),
+ * `core/use_auth_hash`, `core/create_auth_hash` (in a session; hashes valid 2 minutes),
+ * `core/logout`, and Wialon's `{"error":N}` answers (1 invalid session, 2 unknown service,
+ * 4 invalid input). Serve `handlers` with MSW's
  * `setupServer` or on a real localhost server under any `baseUrl`.
  */
 export function createWialonMock(options: WialonMockOptions = {}) {
@@ -50,11 +54,13 @@ export function createWialonMock(options: WialonMockOptions = {}) {
   const lifetimeMs = options.authHashLifetimeMs ?? 120_000;
   const invalidHashError = options.invalidHashError ?? 1;
   const users = new Map<string, { name: string; id: number }>();
+  const tokens = new Map<string, string>();
   let nextId = 1000;
   const addUser = (user: string | WialonMockUser) => {
     const entry = typeof user === 'string' ? { name: user } : user;
     const record = { name: entry.name, id: entry.id ?? nextId++ };
     users.set(record.name, record);
+    if (entry.token !== undefined) tokens.set(entry.token, record.name);
     return record;
   };
   for (const user of options.users ?? ['wialon_user']) addUser(user);
@@ -67,7 +73,7 @@ export function createWialonMock(options: WialonMockOptions = {}) {
   const openedSessions: string[] = [];
   const queuedErrors: number[] = [];
   const answers = new Map<string, (body: unknown) => unknown>();
-  const stats: WialonMockStats = { requests: 0, useAuthHash: 0, createAuthHash: 0, logout: 0 };
+  const stats: WialonMockStats = { requests: 0, tokenLogin: 0, useAuthHash: 0, createAuthHash: 0, logout: 0 };
 
   const identity = (userName: string, as: WialonMockSessionOptions = {}): Identity => {
     for (const name of [userName, as.operateAs]) {
@@ -106,6 +112,21 @@ export function createWialonMock(options: WialonMockOptions = {}) {
   };
 
   const services: Record<string, (params: Record<string, unknown>, sid: string | undefined) => unknown> = {
+    // Wialon Remote API reference, token/login (VENDORS.md §3 [C]): `{token, operateAs?, fl}` → the
+    // same answer as a login. Which error an unknown token gets is not documented ([G]): 8, Wialon's
+    // "invalid user name or password".
+    'token/login': (params) => {
+      stats.tokenLogin++;
+      if (typeof params.token !== 'string') return { error: 4 };
+      const user = tokens.get(params.token);
+      if (user === undefined) return { error: 8 };
+      if (params.operateAs !== undefined && typeof params.operateAs !== 'string') return { error: 4 };
+      if (params.operateAs !== undefined && params.operateAs !== '' && !users.has(params.operateAs))
+        return { error: 7 };
+      return sessionAnswer(
+        params.operateAs === undefined || params.operateAs === '' ? { user } : { user, operateAs: params.operateAs },
+      );
+    },
     'core/use_auth_hash': (params) => {
       stats.useAuthHash++;
       const hash = typeof params.authHash === 'string' ? params.authHash : undefined;
