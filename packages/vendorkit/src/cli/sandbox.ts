@@ -1,6 +1,33 @@
+import { VendorkitError } from '@vendorkit/core';
 import type { Command } from 'commander';
 import type { CliContext } from './context.js';
 import { integerArgument } from './format.js';
+
+/**
+ * msw is an optional peer of `vendorkit`: only the sandbox needs it, so a user who only makes
+ * links installs no test tooling. Without it `vendorkit sandbox` fails with this error.
+ */
+export class SandboxDependencyError extends VendorkitError<'sandbox_needs_msw'> {
+  override readonly name = 'SandboxDependencyError' as const;
+
+  constructor() {
+    super(
+      'sandbox_needs_msw',
+      '`vendorkit sandbox` serves the vendor mocks with msw, which is not installed. Install it next to vendorkit: npm install vendorkit msw',
+    );
+  }
+}
+
+/** Loads the sandbox on demand; a missing msw becomes a {@link SandboxDependencyError}. */
+async function loadSandbox(): Promise<typeof import('../sandbox.js')> {
+  try {
+    return await import('../sandbox.js');
+  } catch (error) {
+    const missing = (error as { code?: unknown }).code === 'ERR_MODULE_NOT_FOUND' && /['"]msw['"]/.test(String(error));
+    if (missing) throw new SandboxDependencyError();
+    throw error;
+  }
+}
 
 /** `vendorkit sandbox`. */
 export function registerSandboxCommand(program: Command, ctx: CliContext): void {
@@ -15,7 +42,7 @@ export function registerSandboxCommand(program: Command, ctx: CliContext): void 
     )
     .action(async (options: { port: number; host: string }) => {
       // Loaded on demand: msw and the mocks are only needed by this command.
-      const { startSandbox, describeSandbox } = await import('../sandbox.js');
+      const { startSandbox, describeSandbox } = await loadSandbox();
       if (!['127.0.0.1', 'localhost', '::1'].includes(options.host)) {
         ctx.err(
           `warning: binding to ${options.host} makes the sandbox reachable from other machines; it accepts credentials printed below for anyone.\n`,
