@@ -150,7 +150,7 @@ describe('Print-Lounge mock (MSW, default print-server.net hosts)', () => {
       createPrintLoungeMock({
         shops: { demo: { passphrase: 'Hier steht die geheime Passphrase', keyHandling: 'legacy' } },
       }).handlers.length,
-    ).toBe(3);
+    ).toBe(4); // autologin.php, sso.php, index.php, unknown shops
   });
 
   it('answers hostile u_data with a 4xx HTML page, never a 5xx or a crash (fast-check)', async () => {

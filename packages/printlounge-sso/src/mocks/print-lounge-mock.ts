@@ -5,15 +5,23 @@ import { PrintLoungeError } from '../errors.js';
 import type { AutologinFields } from '../fields.js';
 import { type NowOption, nonNegativeSeconds, unixSeconds } from '../options.js';
 import type { KeyHandling } from '../passphrase.js';
+import { phpQueryParameter } from '../php-query.js';
 import { printServerBaseUrl } from '../shop-url.js';
+import type { SsoIv, SsoMethod } from '../sso-cipher.js';
+import type { SsoFields } from '../sso-fields.js';
+import { createSsoReceiver, type SsoReceiver } from '../sso-url.js';
 
-/** One mocked shop: its passphrase, and optionally where it lives and its PHP key handling. */
+/** One mocked shop: its passphrase, and optionally where it lives, its PHP key handling and its SSO v2 settings. */
 export interface MockShopConfig {
   passphrase: string | Uint8Array;
   /** Shop root URL; default `https://NAME.print-server.net` (also answered on `www.` and `http:`). */
   baseUrl?: string;
   /** Default: the mock's `keyHandling`. */
   keyHandling?: KeyHandling;
+  /** SSO v2 encryption method of this shop. Default: the mock's `method`. */
+  method?: SsoMethod;
+  /** SSO v2 IV rule of this shop. Default: the mock's `iv`. */
+  iv?: SsoIv;
 }
 
 /** Options of {@link createPrintLoungeMock}. */
@@ -31,20 +39,28 @@ export interface PrintLoungeMockOptions {
   clockSkewSeconds?: number;
   /** How the shops' PHP treats passphrase lengths. Default `'strict'` (PHP ≥ 5.6). */
   keyHandling?: KeyHandling;
+  /** SSO v2 (`sso.php`): the shops' encryption method. Default `'aes-256-cbc'`. */
+  method?: SsoMethod;
+  /** SSO v2: the shops' IV rule (unconfirmed by the vendor, see `SsoIv`). Default `'passphrase'`. */
+  iv?: SsoIv;
+  /** SSO v2: seconds a link is accepted after its `request_time`. Default 500 (the vendor's default). */
+  maxAgeSeconds?: number;
 }
 
 /** A login the mock accepted. */
 export interface MockLogin {
   shop: string;
   sessionId: string;
-  fields: AutologinFields & Record<string, unknown>;
+  /** Which interface the link used: v1 `autologin.php` or v2 `sso.php`. */
+  via: 'autologin' | 'sso';
+  fields: (AutologinFields | SsoFields) & Record<string, unknown>;
   /** Unix seconds. */
   at: number;
 }
 
 /** What {@link createPrintLoungeMock} returns. */
 export interface PrintLoungeMock {
-  /** MSW request handlers: `autologin.php` and `index.php` of every configured shop, plus a 404 for unknown `*.print-server.net` shops. */
+  /** MSW request handlers: `autologin.php`, `sso.php` and `index.php` of every configured shop, plus a 404 for unknown `*.print-server.net` shops. */
   handlers: RequestHandler[];
   /** Accepted logins, oldest first. */
   readonly logins: readonly MockLogin[];
@@ -52,6 +68,8 @@ export interface PrintLoungeMock {
   readonly shopUrls: Readonly<Record<string, string>>;
   /** The autologin endpoint of a shop (`…/autologin.php`). */
   autologinUrl(shop: string): string;
+  /** The SSO v2 endpoint of a shop (`…/sso.php`). */
+  ssoUrl(shop: string): string;
   /** Forgets logins and sessions. */
   reset(): void;
 }
@@ -62,6 +80,8 @@ export const MOCK_SESSION_COOKIE = 'PHPSESSID';
 const STATUS: Record<string, number> = {
   missing_u_data: 400,
   invalid_u_data: 400,
+  missing_h: 400,
+  invalid_h: 400,
   invalid_url: 400,
   invalid_field: 400,
   missing_field: 400,
@@ -89,6 +109,23 @@ function errorPage(error: PrintLoungeError): Response {
   );
 }
 
+/** The vendor's `test=true` answer: the data the shop received, as a table (its real layout is undocumented). */
+function testPage(shop: string, received: Record<string, string>): Response {
+  const rows = Object.entries(received)
+    .map(([name, value]) => `<tr><th>${escapeHtml(name)}</th><td>${escapeHtml(value)}</td></tr>`)
+    .join('');
+  return page(
+    200,
+    `SSO-Test ${shop}`,
+    `<h1>SSO-Test</h1><p class="sso-test">Received data (test=true: not logged in)</p><table class="sso-test">${rows}</table>`,
+  );
+}
+
+/** The raw (still URL-encoded) value of `name` in `url`'s query, as PHP's $_GET would be built from. */
+function rawQueryParameter(url: string, name: string): string {
+  return phpQueryParameter(new URL(url).search.slice(1), name) ?? '';
+}
+
 function randomSessionId(): string {
   const bytes = new Uint8Array(16);
   crypto.getRandomValues(bytes);
@@ -111,10 +148,12 @@ function cookieValue(header: string | null, name: string): string | undefined {
 }
 
 /**
- * An in-memory Print-Lounge shop (or several) for MSW: `GET …/autologin.php?u_data=…` decrypts with the
- * shop's passphrase and, like the shop, answers `302` to `…/index.php` with a session cookie
- * (`PHPSESSID`); `…/index.php` then shows "Logged in as <user>". Missing or bad `u_data`, wrong
- * passphrase, missing/invalid fields and expired links get an HTML error page (400/403; the real
+ * An in-memory Print-Lounge shop (or several) for MSW: `GET …/autologin.php?u_data=…` (v1) and
+ * `GET …/sso.php?h=…` (v2, with the shop's `method` and `iv` settings) decrypt with the shop's
+ * passphrase and, like the shop, answer `302` to `…/index.php` with a session cookie (`PHPSESSID`);
+ * `…/index.php` then shows "Logged in as <user>". A v2 link with `test=true` shows the received data
+ * instead (the vendor's feature for checking a setup). Missing or bad `u_data`/`h`, wrong passphrase
+ * (or v2 method/IV), missing/invalid fields and expired links get an HTML error page (400/403; the real
  * shop's error pages are undocumented, so status and wording are this mock's choice).
  */
 export function createPrintLoungeMock(options: PrintLoungeMockOptions): PrintLoungeMock {
@@ -142,8 +181,16 @@ export function createPrintLoungeMock(options: PrintLoungeMockOptions): PrintLou
       typeof entry === 'string' || entry instanceof Uint8Array ? { passphrase: entry } : entry;
     const keyHandling = config.keyHandling ?? options.keyHandling;
     let receiver: AutologinReceiver;
+    let ssoReceiver: SsoReceiver;
     try {
       receiver = createAutologinReceiver({ passphrase: config.passphrase, keyHandling, clockSkewSeconds: skew });
+      ssoReceiver = createSsoReceiver({
+        passphrase: config.passphrase,
+        method: config.method ?? options.method,
+        iv: config.iv ?? options.iv,
+        maxAgeSeconds: options.maxAgeSeconds,
+        clockSkewSeconds: skew,
+      });
     } catch (error) {
       throw new ConfigurationError(`createPrintLoungeMock: shop ${JSON.stringify(name)}: ${(error as Error).message}`);
     }
@@ -158,24 +205,40 @@ export function createPrintLoungeMock(options: PrintLoungeMockOptions): PrintLou
         : escapeRegExp(root);
     const cookiePath = new URL(`${root}/`).pathname;
 
+    /** Starts a session like the shop: 302 to index.php (with the landing page) and a session cookie. */
+    const logIn = (via: MockLogin['via'], fields: MockLogin['fields'], requestUrl: string): Response => {
+      const login: MockLogin = { shop: name, sessionId: randomSessionId(), via, fields, at: unixSeconds(options.now) };
+      logins.push(login);
+      sessions.set(login.sessionId, login);
+      const target = new URL('index.php', requestUrl);
+      if (fields.dest_page) target.searchParams.set('dest_page', String(fields.dest_page));
+      if (fields.dest_id) target.searchParams.set('dest_id', String(fields.dest_id));
+      return new HttpResponse(null, {
+        status: 302,
+        headers: {
+          Location: target.href,
+          'Set-Cookie': `${MOCK_SESSION_COOKIE}=${login.sessionId}; Path=${cookiePath}; HttpOnly; SameSite=Lax`,
+        },
+      });
+    };
+
     handlers.push(
       http.get(new RegExp(`^${rootPattern}/autologin\\.php$`, 'i'), ({ request }) => {
-        const requestRoot = request.url.slice(0, request.url.indexOf('/autologin.php'));
         try {
-          const fields = receiver.parse(request.url, { now: options.now });
-          const login: MockLogin = { shop: name, sessionId: randomSessionId(), fields, at: unixSeconds(options.now) };
-          logins.push(login);
-          sessions.set(login.sessionId, login);
-          const target = new URL(`${requestRoot}/index.php`);
-          if (fields.dest_page) target.searchParams.set('dest_page', String(fields.dest_page));
-          if (fields.dest_id) target.searchParams.set('dest_id', String(fields.dest_id));
-          return new HttpResponse(null, {
-            status: 302,
-            headers: {
-              Location: target.href,
-              'Set-Cookie': `${MOCK_SESSION_COOKIE}=${login.sessionId}; Path=${cookiePath}; HttpOnly; SameSite=Lax`,
-            },
-          });
+          return logIn('autologin', receiver.parse(request.url, { now: options.now }), request.url);
+        } catch (error) {
+          if (error instanceof PrintLoungeError) return errorPage(error);
+          throw error;
+        }
+      }),
+      // SSO v2 (VENDORS.md "Print-Lounge SSO v2" [C]): one parameter h, the shop's method and passphrase,
+      // request_time valid 500 s by default; `test=true` shows the received data instead of logging in.
+      // The IV rule is [G] (unconfirmed) and set by the mock's `iv` option like the sender's.
+      http.get(new RegExp(`^${rootPattern}/sso\\.php$`, 'i'), ({ request }) => {
+        try {
+          const fields = ssoReceiver.parse(request.url, { now: options.now });
+          if (fields.test === 'true') return testPage(name, ssoReceiver.decode(rawQueryParameter(request.url, 'h')));
+          return logIn('sso', fields, request.url);
         } catch (error) {
           if (error instanceof PrintLoungeError) return errorPage(error);
           throw error;
@@ -190,9 +253,11 @@ export function createPrintLoungeMock(options: PrintLoungeMockOptions): PrintLou
         const where = destination.get('dest_page')
           ? `<p class="destination">Page ${escapeHtml(destination.get('dest_page') ?? '')} ${escapeHtml(destination.get('dest_id') ?? '')}</p>`
           : '';
-        const displayName = login.fields.customer_longname
-          ? ` (${escapeHtml(String(login.fields.customer_longname))})`
-          : '';
+        const fields = login.fields as Record<string, unknown>;
+        const longName =
+          fields.customer_longname ??
+          ([fields.customer_firstname, fields.customer_lastname].filter(Boolean).join(' ') || undefined);
+        const displayName = longName ? ` (${escapeHtml(String(longName))})` : '';
         return page(
           200,
           `Shop ${name}`,
@@ -203,7 +268,7 @@ export function createPrintLoungeMock(options: PrintLoungeMockOptions): PrintLou
   }
 
   handlers.push(
-    http.get(/^https?:\/\/(?:www\.)?[a-z0-9-]+\.print-server\.net\/autologin\.php$/i, () =>
+    http.get(/^https?:\/\/(?:www\.)?[a-z0-9-]+\.print-server\.net\/(?:autologin|sso)\.php$/i, () =>
       page(
         404,
         'Shop nicht gefunden',
@@ -222,6 +287,11 @@ export function createPrintLoungeMock(options: PrintLoungeMockOptions): PrintLou
       const root = shopUrls[shop];
       if (root === undefined) throw new ConfigurationError(`No mocked shop named ${JSON.stringify(shop)}.`);
       return `${root}/autologin.php`;
+    },
+    ssoUrl(shop) {
+      const root = shopUrls[shop];
+      if (root === undefined) throw new ConfigurationError(`No mocked shop named ${JSON.stringify(shop)}.`);
+      return `${root}/sso.php`;
     },
     reset() {
       logins.length = 0;
