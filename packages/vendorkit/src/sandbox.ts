@@ -14,6 +14,7 @@ export {
   SANDBOX_CREDENTIALS,
   type Sandbox,
   type SandboxCredentials,
+  type SandboxLinks,
   type SandboxOptions,
   type SandboxUrls,
   startSandbox,

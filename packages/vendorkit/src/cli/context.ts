@@ -30,6 +30,7 @@ export const SECRET_ENV_NAMES = [
   'MCPARKEN_PASSWORD',
   'OFFICERND_CLIENT_SECRET',
   'OKDESK_API_TOKEN',
+  'WIALON_TOKEN',
 ] as const;
 
 /** A mistake in how the CLI was called (flag, argument or environment): exit code 2. */

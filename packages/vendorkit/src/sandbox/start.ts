@@ -1,6 +1,8 @@
 import { createMcParkenMock, type McParkenMock } from '@vendorkit/mcparken-session/mocks';
 import { createOfficeRnDMock, generateMockData, type OfficeRnDMock } from '@vendorkit/officernd-client/mocks';
+import { createAutologinUrl } from '@vendorkit/printlounge-sso';
 import { createPrintLoungeMock, type PrintLoungeMock } from '@vendorkit/printlounge-sso/mocks';
+import { createWialonOkdeskAuth } from '@vendorkit/wialon-okdesk-auth';
 import {
   createOkdeskMock,
   createWialonMock,
@@ -36,6 +38,21 @@ export interface SandboxUrls {
   okdesk: string;
 }
 
+/**
+ * Ready-to-click example links. Each is a sandbox address that makes a fresh link on every click
+ * (auth hashes and signed links expire) and redirects to it.
+ */
+export interface SandboxLinks {
+  /**
+   * A click on the "Okdesk client portal" application in Wialon, as the sandbox user: a fresh
+   * auth hash, then the sandbox Okdesk's `/wialonauth` receiver (this package's `handle()`), then
+   * the portal. `?user=BobSmith` plays a Wialon user without an Okdesk contact.
+   */
+  wialonApp: string;
+  /** A freshly signed Print-Lounge v1 autologin link (`autologin.php?u_data=`) for the demo shop user. */
+  printloungeV1: string;
+}
+
 /** The fake credentials every sandbox accepts. They protect nothing: never reuse them elsewhere. */
 export const SANDBOX_CREDENTIALS = Object.freeze({
   printlounge: Object.freeze({ shop: 'demo', passphrase: 'vendorkit-sandbox-passphrase-32b' }),
@@ -49,7 +66,8 @@ export const SANDBOX_CREDENTIALS = Object.freeze({
     clientId: 'sandbox-client-id',
     clientSecret: 'sandbox-client-secret',
   }),
-  wialon: Object.freeze({ user: 'AliceNorris' }),
+  // Wialon tokens are 72 characters; this one signs AliceNorris in on the sandbox's Wialon (token/login).
+  wialon: Object.freeze({ user: 'AliceNorris', token: `sandbox-wialon-token-${'0'.repeat(51)}` }),
   okdesk: Object.freeze({ apiToken: 'sandbox-okdesk-api-token' }),
 });
 
@@ -62,6 +80,8 @@ export interface Sandbox {
   origin: string;
   /** Each vendor's base URL on this server. */
   urls: SandboxUrls;
+  /** Ready-to-click example links (see {@link SandboxLinks}). */
+  links: SandboxLinks;
   /** The fake credentials the sandbox accepts. */
   credentials: SandboxCredentials;
   /** The vendor mocks, to inspect or steer their state (e.g. `mocks.mcparken.revokeAll()`). */
@@ -104,7 +124,7 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
     throw new RangeError(`startSandbox: officerndMembers must be a non-negative integer, got ${String(memberCount)}.`);
   }
   const credentials = SANDBOX_CREDENTIALS;
-  let built: { urls: SandboxUrls; mocks: Sandbox['mocks'] } | undefined;
+  let built: { urls: SandboxUrls; links: SandboxLinks; mocks: Sandbox['mocks'] } | undefined;
 
   const server = await serveRequestHandlers({
     port,
@@ -139,7 +159,10 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
           clients: [{ clientId: credentials.officernd.clientId, clientSecret: credentials.officernd.clientSecret }],
           seed: generateMockData(memberCount, { seed: 7 }),
         }),
-        wialon: createWialonMock({ baseUrl: urls.wialon, users: [credentials.wialon.user, 'BobSmith'] }),
+        wialon: createWialonMock({
+          baseUrl: urls.wialon,
+          users: [{ name: credentials.wialon.user, token: credentials.wialon.token }, 'BobSmith'],
+        }),
         okdesk: createOkdeskMock({
           baseUrl: urls.okdesk,
           apiToken: credentials.okdesk.apiToken,
@@ -149,9 +172,44 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
           ],
         }),
       };
-      built = { urls, mocks };
+      const links: SandboxLinks = {
+        wialonApp: `${origin}/try/wialon-app`,
+        printloungeV1: `${origin}/try/printlounge-v1`,
+      };
+      built = { urls, links, mocks };
       const index: RequestHandler = http.get(`${origin}/`, () =>
-        HttpResponse.json({ sandbox: 'vendorkit', note: 'Fake vendor APIs with fake data.', urls }),
+        HttpResponse.json({ sandbox: 'vendorkit', note: 'Fake vendor APIs with fake data.', urls, links }),
+      );
+      // What Wialon does when a user clicks an application with Current user, Base URL and
+      // Authorize hash: open its URL with a fresh hash (VENDORS.md §3).
+      const wialonApp: RequestHandler = http.get(links.wialonApp, ({ request }) => {
+        const user = new URL(request.url).searchParams.get('user') ?? credentials.wialon.user;
+        let authHash: string;
+        try {
+          authHash = mocks.wialon.mintAuthHash(user);
+        } catch {
+          return html(404, '<h1>Wialon</h1><p>No such Wialon user in the sandbox.</p>');
+        }
+        const search = new URLSearchParams({ authHash, user, baseUrl: urls.wialon, lang: 'en' });
+        return redirect(`${urls.okdesk}/wialonauth?${search}`);
+      });
+      // The receiver Okdesk itself serves at /wialonauth, played by this package: it trusts only
+      // the sandbox Wialon and redirects into the portal stand-in below through the mock's login link.
+      const receiver = createWialonOkdeskAuth({
+        trustedWialonBaseUrls: [urls.wialon],
+        okdesk: { baseUrl: urls.okdesk, apiToken: credentials.okdesk.apiToken, loginLink: true },
+      });
+      const wialonauth: RequestHandler = http.get(`${urls.okdesk}/wialonauth`, ({ request }) =>
+        receiver.handle(request),
+      );
+      const printloungeV1: RequestHandler = http.get(links.printloungeV1, () =>
+        redirect(
+          createAutologinUrl({
+            baseUrl: urls.printlounge,
+            passphrase: credentials.printlounge.passphrase,
+            fields: { customer_user_name: 'max@example.com' },
+          }),
+        ),
       );
       // Where the Okdesk mock's one-time login links point: a stand-in for the client portal, so a
       // browser following the /wialonauth redirect lands somewhere that says who is signed in.
@@ -167,6 +225,9 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
       });
       return [
         index,
+        wialonApp,
+        wialonauth,
+        printloungeV1,
         okdeskPortal,
         ...mocks.printlounge.handlers,
         ...mocks.mcparken.handlers,
@@ -177,12 +238,22 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
     },
   });
   if (!built) throw new Error('startSandbox: the server started without building its handlers.');
-  return { origin: server.origin, urls: built.urls, credentials, mocks: built.mocks, close: server.close };
+  return {
+    origin: server.origin,
+    urls: built.urls,
+    links: built.links,
+    credentials,
+    mocks: built.mocks,
+    close: server.close,
+  };
 }
 
-/** A human-readable summary of a running sandbox: URLs, credentials and `export` lines for the CLI. */
-export function describeSandbox(sandbox: Pick<Sandbox, 'origin' | 'urls' | 'credentials'>): string {
-  const { urls, credentials: c } = sandbox;
+/**
+ * A human-readable summary of a running sandbox: example links to click, URLs, credentials and
+ * `export` lines for the CLI.
+ */
+export function describeSandbox(sandbox: Pick<Sandbox, 'origin' | 'urls' | 'links' | 'credentials'>): string {
+  const { urls, links, credentials: c } = sandbox;
   return `vendorkit sandbox on ${sandbox.origin} (fake APIs, fake data, fake credentials)
 
 Print-Lounge  shop "${c.printlounge.shop}"    ${urls.printlounge}/autologin.php
@@ -195,12 +266,22 @@ OfficeRnD     API host            ${urls.officernd}  (org "${c.officernd.orgSlug
 Wialon        API base URL        ${urls.wialon}  (user "${c.wialon.user}")
 Okdesk        account URL         ${urls.okdesk}  (api token ${c.okdesk.apiToken})
 
+Try it in a browser (every click makes a fresh link):
+  Wialon → Okdesk     ${links.wialonApp}
+                      ${c.wialon.user} clicks the Okdesk application in Wialon: a fresh auth hash
+                      (valid 2 minutes), checked by the sandbox Okdesk's /wialonauth, lands in the portal
+                      (?user=BobSmith: a Wialon user without an Okdesk contact, refused)
+  Print-Lounge v1     ${links.printloungeV1}
+                      a freshly signed autologin link (valid 300 s) into shop "${c.printlounge.shop}"
+
 Use them with the CLI:
   export PRINTLOUNGE_PASSPHRASE=${c.printlounge.passphrase}
   export MCPARKEN_BASE_URL=${urls.mcparken} MCPARKEN_APIKEY=${c.mcparken.apiKey} MCPARKEN_USERNAME=${c.mcparken.username} MCPARKEN_PASSWORD=${c.mcparken.password}
   export OFFICERND_BASE_URL=${urls.officernd} OFFICERND_IDENTITY_URL=${urls.officerndIdentity} OFFICERND_ORG=${c.officernd.orgSlug} OFFICERND_CLIENT_ID=${c.officernd.clientId} OFFICERND_CLIENT_SECRET=${c.officernd.clientSecret}
   export WIALON_TRUSTED_BASE_URLS=${urls.wialon} OKDESK_URL=${urls.okdesk} OKDESK_API_TOKEN=${c.okdesk.apiToken}
+  export WIALON_BASE_URL=${urls.wialon} WIALON_TOKEN=${c.wialon.token}
   vendorkit printlounge link --base-url ${urls.printlounge} --user max@example.com
+  vendorkit wialon verify "$(vendorkit wialon app-link --app-url ${urls.okdesk}/wialonauth)"
 `;
 }
 
@@ -212,6 +293,10 @@ function html(status: number, body: string): Response {
       headers: { 'content-type': 'text/html; charset=utf-8' },
     },
   );
+}
+
+function redirect(location: string): Response {
+  return new HttpResponse(null, { status: 302, headers: { location, 'cache-control': 'no-store' } });
 }
 
 function escapeHtml(text: string): string {
