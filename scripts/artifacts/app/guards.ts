@@ -2,14 +2,20 @@
 // letters) and run: every guard must recognise its own package's errors, and no other package's,
 // by the Symbol.for brand alone. Also compiled with strict tsc, so the typing of the guards is
 // checked too: shared codes such as 'invalid_configuration' are accepted by every package guard,
-// a misspelt code is not.
+// a misspelt code is not. Every package re-exports what its README tells users to catch.
 import { ConfigurationError, createMemoryStore, isVendorkitError } from '@vendorkit/core';
+import * as mcparkenPackage from '@vendorkit/mcparken-session';
 import { isMcParkenError, McParkenSession } from '@vendorkit/mcparken-session';
 import { createMcParkenMock, MCPARKEN_MOCK_DEFAULTS } from '@vendorkit/mcparken-session/mocks';
+import * as officerndPackage from '@vendorkit/officernd-client';
 import { isOfficeRnDError, verifyWebhook } from '@vendorkit/officernd-client';
+import * as printloungePackage from '@vendorkit/printlounge-sso';
 import { createAutologinUrl, isPrintLoungeError, parseAutologinUrl } from '@vendorkit/printlounge-sso';
+import * as redisStorePackage from '@vendorkit/redis-store';
 import { createRedisStore, isRedisStoreError } from '@vendorkit/redis-store';
+import * as rijndaelPackage from '@vendorkit/rijndael';
 import { isRijndaelError, mcryptEncrypt } from '@vendorkit/rijndael';
+import * as wialonPackage from '@vendorkit/wialon-okdesk-auth';
 import { createWialonOkdeskAuth, isWialonAuthError } from '@vendorkit/wialon-okdesk-auth';
 import { HttpResponse, http } from 'msw';
 import { setupServer } from 'msw/node';
@@ -25,6 +31,21 @@ async function thrown(run: () => unknown): Promise<unknown> {
     return error;
   }
   throw new Error('expected an error, got none');
+}
+
+// Each package re-exports the shared ConfigurationError and isVendorkitError (a missing one
+// fails tsc and the bundle: ES namespaces are checked by both).
+for (const pkg of [
+  mcparkenPackage,
+  officerndPackage,
+  printloungePackage,
+  redisStorePackage,
+  rijndaelPackage,
+  wialonPackage,
+  umbrella,
+]) {
+  assert(pkg.ConfigurationError === ConfigurationError, 'ConfigurationError is re-exported');
+  assert(pkg.isVendorkitError === isVendorkitError, 'isVendorkitError is re-exported');
 }
 
 const mcparken = createMcParkenMock();
