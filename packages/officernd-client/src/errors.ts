@@ -21,8 +21,7 @@ export type OfficeRnDErrorCode =
   | 'token_request_failed'
   | 'missing_scope'
   | 'webhook_signature_invalid'
-  | 'sync_failed'
-  | 'sync_event_in_progress';
+  | SyncErrorCode;
 
 /** Details an {@link OfficeRnDError} may carry; none of them ever holds a secret. */
 export interface OfficeRnDErrorDetails extends VendorkitErrorOptions {
@@ -97,20 +96,35 @@ export class WebhookVerificationError extends OfficeRnDError {
 }
 
 /**
- * Thrown by the member sync when an event could not be applied (`sync_failed`, the
- * target or OfficeRnD failed; `cause` is that error) or is being applied by another
- * worker right now (`sync_event_in_progress`). Answer the webhook with a 5xx so
- * OfficeRnD delivers it again.
+ * Codes of {@link SyncError}: `sync_failed` (the target or OfficeRnD failed; `cause` is that
+ * error), `sync_event_in_progress` (another worker is applying this event right now),
+ * `sync_member_busy` (another pass on this member held its lock longer than `lockWaitMs`),
+ * `sync_lock_expired` (target calls outlived `lockTtlMs` on every try), `sync_full_sync_running`
+ * (as many full syncs as allowed are running on this store), `sync_full_sync_timeout` (a full
+ * sync ran past `fullSyncMaxMs`).
+ */
+export type SyncErrorCode =
+  | 'sync_failed'
+  | 'sync_event_in_progress'
+  | 'sync_member_busy'
+  | 'sync_lock_expired'
+  | 'sync_full_sync_running'
+  | 'sync_full_sync_timeout';
+
+/**
+ * Thrown by the member sync (codes: {@link SyncErrorCode}). From `handleEvent`, every code means
+ * "not applied yet": answer the webhook with a 5xx so OfficeRnD delivers it again.
  */
 export class SyncError extends OfficeRnDError {
   override readonly name: string = 'SyncError';
-  /** The OfficeRnD event id (`event`) concerned. */
+  declare readonly code: SyncErrorCode;
+  /** The event concerned: OfficeRnD's `event` id, or `sha256:<hex>` of the payload when it has none. */
   declare readonly eventId?: string;
   /** The member `_id` concerned, when known. */
   declare readonly memberId?: string;
 
   constructor(
-    code: 'sync_failed' | 'sync_event_in_progress',
+    code: SyncErrorCode,
     message: string,
     details: { eventId?: string; memberId?: string; cause?: unknown } = {},
   ) {

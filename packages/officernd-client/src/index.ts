@@ -15,6 +15,7 @@ export {
   type OfficeRnDErrorCode,
   type OfficeRnDErrorDetails,
   SyncError,
+  type SyncErrorCode,
   type WebhookFailureReason,
   WebhookVerificationError,
 } from './errors.js';

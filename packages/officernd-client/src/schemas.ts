@@ -177,9 +177,13 @@ export const errorBodySchema = z.looseObject({
   error_description: z.optional(z.string()),
 });
 
-/** Reads a webhook event envelope; `data.object` is checked per event type in `verifyWebhook`. */
+/**
+ * Reads a webhook event envelope; `data.object` is checked per event type in `verifyWebhook`.
+ * `event` (the id) is optional: VENDORS.md §1 [O], the official demo reads only `eventType` and
+ * `data.*` and no public payload shows the id.
+ */
 export const webhookEnvelopeSchema = z.looseObject({
-  event: z.string().check(z.minLength(1)),
+  event: z.optional(z.string().check(z.minLength(1))),
   eventType: z.string().check(z.minLength(1)),
   data: z.looseObject({
     object: z.unknown(),

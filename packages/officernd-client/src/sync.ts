@@ -2,6 +2,9 @@ import { ConfigurationError, createMemoryStore, type Store } from '@vendorkit/co
 import type { OfficeRnDClient } from './client.js';
 import { isOfficeRnDError, SyncError } from './errors.js';
 import type { Member, Plan } from './schemas.js';
+import { eventKeyOf } from './sync/event-key.js';
+import { type FullSyncRun, markTouched, registerFullSync } from './sync/full-sync-registry.js';
+import { acquireLock, type LockTiming, ownerToken, releaseLock } from './sync/lock.js';
 import { isMemberEvent, isMembershipEvent, type OfficeRnDWebhookEvent } from './webhooks.js';
 
 /** What the access system receives for a member who should have access. */
@@ -18,7 +21,8 @@ export interface AccessUser {
 
 /**
  * The access-control system being kept in step. Both methods must be idempotent
- * (upserting the same user twice, or removing an absent one, is not an error).
+ * (upserting the same user twice, or removing an absent one, is not an error): the sync
+ * may write a member again after a failure or a race.
  */
 export interface AccessTarget {
   upsertUser(user: AccessUser): Promise<void> | void;
@@ -37,7 +41,11 @@ export interface MemberSyncOptions {
   target: AccessTarget;
   /** The access tag for a plan, or `null`/`undefined` to give that plan no tag. */
   tagForPlan: (plan: Plan) => string | null | undefined;
-  /** Where processed event ids are kept (share one between workers). Default: in memory. */
+  /**
+   * Where event marks, member locks and running full syncs are kept. Every worker syncing the
+   * same OfficeRnD organisation into the same target must share one (e.g. `@vendorkit/redis-store`);
+   * it must not evict live keys. Default: in memory (one process).
+   */
   store?: Store;
   /** Clock in milliseconds. Default `Date.now`. */
   now?: () => number;
@@ -49,6 +57,22 @@ export interface MemberSyncOptions {
   processedTtlMs?: number;
   /** How long a plan read during `handleEvent` is cached (ms). Default 5 minutes. */
   planCacheMs?: number;
+  /**
+   * Lifetime of a member's lock (ms): it must cover one pass on a member — reading it and its
+   * memberships from OfficeRnD and one target call. A pass that outlives it is noticed and done
+   * again before its event is acknowledged. Default 60 000.
+   */
+  lockTtlMs?: number;
+  /**
+   * How long an event waits for another pass on the same member to finish (ms) before it gives
+   * up with `sync_member_busy` (answer 5xx; OfficeRnD delivers it again). Default 10 000.
+   */
+  lockWaitMs?: number;
+  /**
+   * The longest a full sync may run (ms); past it, it stops writing and rejects with
+   * `sync_full_sync_timeout` (what it wrote stays). Events keep marks this long. Default 1 hour.
+   */
+  fullSyncMaxMs?: number;
 }
 
 /** Outcome of {@link MemberSync.fullSync}. */
@@ -57,7 +81,12 @@ export interface FullSyncReport {
   upserted: number;
   /** Members removed (any other status, or gone from OfficeRnD when `listUserIds` is given). */
   removed: number;
-  /** Members whose target call (or `tagForPlan`) failed; the others were still applied. */
+  /**
+   * Members left as an event set them: an event for them arrived while the full sync ran, and
+   * that event's own read of OfficeRnD is newer than the full sync's snapshot.
+   */
+  superseded: number;
+  /** Members whose target call (or `tagForPlan`) failed, or whose lock stayed taken; the others were still applied. */
   failed: Array<{ id: string; error: unknown }>;
   /** API requests made (when the client counts them). */
   requests?: number;
@@ -68,6 +97,7 @@ export interface FullSyncReport {
 export interface HandleEventResult {
   /** `applied`: the target was updated; `duplicate`: already applied before; `ignored`: not a member/membership event. */
   status: 'applied' | 'duplicate' | 'ignored';
+  /** OfficeRnD's `event` id, or `sha256:<hex>` of the event when the payload has no id. */
   eventId: string;
   memberId?: string;
   action?: 'upserted' | 'removed';
@@ -78,22 +108,61 @@ export interface MemberSync {
   /**
    * Reads all plans, memberships and members in bulk pages (never one request per member)
    * and upserts every `active` member with the tags of their active memberships' plans;
-   * removes every other member. Target failures are collected in the report, not thrown;
-   * an OfficeRnD failure rejects (nothing partial is reported as done).
+   * removes every other member. A member for whom an event arrives while it runs is left to
+   * that event. Target failures are collected in the report, not thrown; an OfficeRnD failure
+   * rejects (nothing partial is reported as done).
    */
   fullSync(): Promise<FullSyncReport>;
   /**
    * Applies one verified webhook event (`member.*`, `membership.*`; others are ignored) by
-   * re-reading the member's current state, so late or out-of-order deliveries converge.
-   * Idempotent per event id: a redelivery of an applied event is a `duplicate`. An event
-   * is marked done only after the target succeeded; on failure it throws a {@link SyncError}
-   * (answer 5xx) and the redelivery is applied.
+   * re-reading the member's current state under a per-member lock shared through the store,
+   * so that the last write for a member is based on a read made after its last event arrived.
+   * Idempotent per event: a redelivery of an applied event is a `duplicate`. An event is marked
+   * done only after the target succeeded; otherwise it throws a {@link SyncError} (answer 5xx)
+   * and the redelivery is applied.
    */
   handleEvent(event: OfficeRnDWebhookEvent): Promise<HandleEventResult>;
 }
 
-const PROCESSING = 'processing';
+type Action = 'upserted' | 'removed';
+
+/** The outcome of one pass under a member's lock, and whether the lock held all along. */
+type Pass<T> = { ok: true; value: T; kept: boolean } | { ok: false; error: unknown; kept: boolean };
+
 const DONE = 'done';
+/** Passes on a member whose lock expired before the sync gives up (`sync_lock_expired`). */
+const MAX_PASSES = 3;
+
+const eventKey = (id: string) => `officernd:sync:event:${id}`;
+const memberKey = (id: string, what: 'lock' | 'last') => `officernd:sync:member:${id}:${what}`;
+
+/** Reads a member reference that OfficeRnD may send as an id or as a populated object. */
+function memberRef(value: unknown): string | undefined {
+  if (typeof value === 'string' && value !== '') return value;
+  if (value !== null && typeof value === 'object') {
+    const id = (value as { _id?: unknown })._id;
+    if (typeof id === 'string' && id !== '') return id;
+  }
+  return undefined;
+}
+
+/**
+ * The members an event is about: a member event's member; a membership event's member, and
+ * the member it belonged to before when an update moved it (`previousAttributes.member`).
+ */
+function membersOf(event: OfficeRnDWebhookEvent): string[] {
+  if (isMemberEvent(event)) {
+    const id = memberRef(event.data.object);
+    return id === undefined ? [] : [id];
+  }
+  if (!isMembershipEvent(event)) return [];
+  const ids: string[] = [];
+  for (const ref of [event.data.object.member, event.data.previousAttributes?.member]) {
+    const id = memberRef(ref);
+    if (id !== undefined && !ids.includes(id)) ids.push(id);
+  }
+  return ids;
+}
 
 /** Creates a {@link MemberSync}. */
 export function createMemberSync(options: MemberSyncOptions): MemberSync {
@@ -117,8 +186,12 @@ export function createMemberSync(options: MemberSyncOptions): MemberSync {
   const leaseMs = positive('leaseMs', options.leaseMs, 60_000);
   const processedTtlMs = positive('processedTtlMs', options.processedTtlMs, 7 * 24 * 3600 * 1000);
   const planCacheMs = positive('planCacheMs', options.planCacheMs, 5 * 60_000);
+  const lockTtlMs = positive('lockTtlMs', options.lockTtlMs, 60_000);
+  const lockWaitMs = positive('lockWaitMs', options.lockWaitMs, 10_000);
+  const fullSyncMaxMs = positive('fullSyncMaxMs', options.fullSyncMaxMs, 3_600_000);
   const store = options.store ?? createMemoryStore();
   const now = options.now ?? Date.now;
+  const lockTiming: LockTiming = { ttlMs: lockTtlMs, waitMs: lockWaitMs, now };
 
   const planCache = new Map<string, { plan: Plan | null; expiresAt: number }>();
 
@@ -158,7 +231,7 @@ export function createMemberSync(options: MemberSyncOptions): MemberSync {
   });
 
   /** Re-reads one member and applies their current state. */
-  const recompute = async (memberId: string): Promise<'upserted' | 'removed'> => {
+  const recompute = async (memberId: string): Promise<Action> => {
     let member: Member;
     try {
       member = await client.members.get(memberId);
@@ -180,6 +253,87 @@ export function createMemberSync(options: MemberSyncOptions): MemberSync {
     return 'upserted';
   };
 
+  /**
+   * Runs `pass` holding the member's lock, so that passes on one member never overlap (in this
+   * process or any other sharing the store), and tells whether the lock held to the end.
+   */
+  const underLock = async <T>(memberId: string, pass: () => Promise<T>): Promise<Pass<T>> => {
+    const key = memberKey(memberId, 'lock');
+    const token = await acquireLock(store, key, lockTiming);
+    if (token === undefined) {
+      throw new SyncError(
+        'sync_member_busy',
+        `Member ${memberId} stayed locked by another pass for lockWaitMs (${lockWaitMs} ms).`,
+        { memberId },
+      );
+    }
+    let outcome: Pass<T>;
+    try {
+      outcome = { ok: true, value: await pass(), kept: true };
+    } catch (error) {
+      outcome = { ok: false, error, kept: true };
+    }
+    outcome.kept = await releaseLock(store, key, token);
+    return outcome;
+  };
+
+  /**
+   * Brings one member in step by a pass under their lock: re-read and write, or — for a member
+   * known to be deleted — remove. A pass whose lock expired before it ended may have written
+   * after a newer pass on the same member, so it is done again (deletions are final and need not be).
+   */
+  const syncMember = async (memberId: string, deleted: boolean): Promise<Action> => {
+    for (let pass = 1; ; pass++) {
+      const outcome = await underLock(memberId, async (): Promise<Action> => {
+        if (!deleted) return recompute(memberId);
+        await target.removeUser(memberId);
+        return 'removed';
+      });
+      if (outcome.kept || deleted) {
+        if (outcome.ok) return outcome.value;
+        throw outcome.error;
+      }
+      if (pass >= MAX_PASSES) {
+        throw new SyncError(
+          'sync_lock_expired',
+          `Member ${memberId}: ${MAX_PASSES} passes in a row outlived lockTtlMs (${lockTtlMs} ms); raise lockTtlMs above the time of two OfficeRnD reads and one target call.`,
+          { memberId, ...(outcome.ok ? {} : { cause: outcome.error }) },
+        );
+      }
+    }
+  };
+
+  /**
+   * Applies an event to its members: records it as each one's last event, marks them for the
+   * running full syncs, then re-reads and writes each one.
+   */
+  const applyEvent = async (event: OfficeRnDWebhookEvent, eventId: string, memberIds: string[]): Promise<Action> => {
+    await Promise.all(memberIds.map((id) => store.set(memberKey(id, 'last'), eventId, { ttlMs: processedTtlMs })));
+    await markTouched(store, memberIds);
+    let action: Action | undefined;
+    for (const id of memberIds) {
+      const done = await syncMember(id, event.eventType === 'member.removed' && id === memberIds[0]);
+      action ??= done;
+    }
+    return action!;
+  };
+
+  /** Whether `eventId` is still the last event that arrived for each of these members. */
+  const isLastEvent = async (eventId: string, memberIds: string[]) =>
+    (await Promise.all(memberIds.map((id) => store.get(memberKey(id, 'last'))))).every((last) => last === eventId);
+
+  const failure = (error: unknown, event: OfficeRnDWebhookEvent, eventId: string, memberId: string) => {
+    const context = `Event ${eventId} (${event.eventType}) for member ${memberId} was not applied`;
+    if (error instanceof SyncError) {
+      return new SyncError(error.code, `${context}: ${error.message} Answer 5xx so OfficeRnD delivers it again.`, {
+        eventId,
+        memberId: error.memberId ?? memberId,
+        ...(error.cause === undefined ? {} : { cause: error.cause }),
+      });
+    }
+    return new SyncError('sync_failed', `${context}.`, { eventId, memberId, cause: error });
+  };
+
   const runBounded = () => {
     const inFlight = new Set<Promise<void>>();
     return {
@@ -198,82 +352,126 @@ export function createMemberSync(options: MemberSyncOptions): MemberSync {
     async fullSync() {
       const started = now();
       const requestsBefore = client.stats?.requests;
-      planCache.clear();
-      for await (const plan of client.plans.list({ $limit: 50 })) {
-        planCache.set(plan._id, { plan, expiresAt: Number.POSITIVE_INFINITY });
+      // Registered before the first read: events from now on mark their members for this run.
+      const run: FullSyncRun | undefined = await registerFullSync(store, fullSyncMaxMs);
+      if (run === undefined) {
+        throw new SyncError(
+          'sync_full_sync_running',
+          'Too many full syncs are running on this store; wait for one to finish (a crashed one frees its place after fullSyncMaxMs).',
+        );
       }
-      const activePlans = new Map<string, string[]>();
-      for await (const membership of client.memberships.list({ $limit: 50 })) {
-        if (membership.calculatedStatus !== 'active') continue;
-        if (typeof membership.member !== 'string' || typeof membership.plan !== 'string') continue;
-        const list = activePlans.get(membership.member);
-        if (list) list.push(membership.plan);
-        else activePlans.set(membership.member, [membership.plan]);
-      }
+      const report: FullSyncReport = { upserted: 0, removed: 0, superseded: 0, failed: [], durationMs: 0 };
+      let timedOut = false;
+      try {
+        planCache.clear();
+        for await (const plan of client.plans.list({ $limit: 50 })) {
+          planCache.set(plan._id, { plan, expiresAt: Number.POSITIVE_INFINITY });
+        }
+        const activePlans = new Map<string, string[]>();
+        for await (const membership of client.memberships.list({ $limit: 50 })) {
+          if (membership.calculatedStatus !== 'active') continue;
+          if (typeof membership.member !== 'string' || typeof membership.plan !== 'string') continue;
+          const list = activePlans.get(membership.member);
+          if (list) list.push(membership.plan);
+          else activePlans.set(membership.member, [membership.plan]);
+        }
 
-      const report: FullSyncReport = { upserted: 0, removed: 0, failed: [], durationMs: 0 };
-      const seen = new Set<string>();
-      const pool = runBounded();
-      const guarded = (id: string, action: () => Promise<void>) => async () => {
-        try {
-          await action();
-        } catch (error) {
-          report.failed.push({ id, error });
+        const seen = new Set<string>();
+        const pool = runBounded();
+        const late = () => now() - started >= fullSyncMaxMs;
+        /** Writes one member's snapshot under their lock, unless an event has had them since the run began. */
+        const apply = (id: string, action: Action, write: () => Promise<void>) => async () => {
+          if (timedOut || late()) {
+            timedOut = true;
+            return;
+          }
+          try {
+            const outcome = await underLock(id, async () => {
+              if (late()) return 'late' as const;
+              if (await run.touched(id)) return 'superseded' as const;
+              await write();
+              return action;
+            });
+            const value = outcome.ok ? outcome.value : undefined;
+            if (value === 'late') timedOut = true;
+            else if (value === 'superseded') report.superseded++;
+            // The lock expired while writing: the snapshot may have landed after a newer pass; re-read.
+            else if (!outcome.kept) report[await syncMember(id, false)]++;
+            else if (value === undefined) throw (outcome as { error: unknown }).error;
+            else report[value]++;
+          } catch (error) {
+            report.failed.push({ id, error });
+          }
+        };
+        for await (const member of client.members.list({ $limit: 50 })) {
+          seen.add(member._id);
+          if (member.status === 'active') {
+            await pool.add(
+              apply(member._id, 'upserted', async () => {
+                await target.upsertUser(userOf(member, await tagsFor(activePlans.get(member._id) ?? [])));
+              }),
+            );
+          } else {
+            await pool.add(apply(member._id, 'removed', async () => target.removeUser(member._id)));
+          }
         }
-      };
-      for await (const member of client.members.list({ $limit: 50 })) {
-        seen.add(member._id);
-        if (member.status === 'active') {
-          await pool.add(
-            guarded(member._id, async () => {
-              await target.upsertUser(userOf(member, await tagsFor(activePlans.get(member._id) ?? [])));
-              report.upserted++;
-            }),
-          );
-        } else {
-          await pool.add(
-            guarded(member._id, async () => {
-              await target.removeUser(member._id);
-              report.removed++;
-            }),
-          );
+        if (target.listUserIds) {
+          for (const id of await target.listUserIds()) {
+            if (seen.has(id)) continue;
+            await pool.add(apply(id, 'removed', async () => target.removeUser(id)));
+          }
+        }
+        await pool.drain();
+      } finally {
+        await run.release().catch(() => undefined);
+        // Plans read in bulk are cached only for the sync; events later re-read them after planCacheMs.
+        for (const entry of planCache.values()) {
+          if (entry.expiresAt === Number.POSITIVE_INFINITY) entry.expiresAt = now() + planCacheMs;
         }
       }
-      if (target.listUserIds) {
-        for (const id of await target.listUserIds()) {
-          if (seen.has(id)) continue;
-          await pool.add(
-            guarded(id, async () => {
-              await target.removeUser(id);
-              report.removed++;
-            }),
-          );
-        }
+      if (timedOut) {
+        throw new SyncError(
+          'sync_full_sync_timeout',
+          `fullSync ran longer than fullSyncMaxMs (${fullSyncMaxMs} ms) and stopped; what it wrote stays. Raise fullSyncMaxMs or run it again.`,
+        );
       }
-      await pool.drain();
-      // Plans read in bulk are cached only for the sync; events later re-read them after planCacheMs.
-      for (const entry of planCache.values()) entry.expiresAt = now() + planCacheMs;
       if (requestsBefore !== undefined && client.stats) report.requests = client.stats.requests - requestsBefore;
       report.durationMs = now() - started;
       return report;
     },
 
     async handleEvent(event) {
-      const eventId = typeof event?.event === 'string' ? event.event : '';
-      if (eventId === '') throw new ConfigurationError('handleEvent needs a verified event (see verifyWebhook).');
-      let memberId: string | undefined;
-      if (isMemberEvent(event)) memberId = event.data.object._id;
-      else if (isMembershipEvent(event))
-        memberId = typeof event.data.object.member === 'string' ? event.data.object.member : undefined;
+      if (
+        typeof event !== 'object' ||
+        event === null ||
+        typeof event.eventType !== 'string' ||
+        typeof event.data !== 'object' ||
+        event.data === null
+      ) {
+        throw new ConfigurationError('handleEvent needs a verified event (see verifyWebhook).');
+      }
+      const eventId = await eventKeyOf(event);
+      const memberIds = membersOf(event);
+      const memberId = memberIds[0];
       if (memberId === undefined) return { status: 'ignored', eventId };
 
-      const key = `officernd:sync:event:${eventId}`;
-      // Claim the event with a short lease; mark it done only after the target succeeded.
-      if (!(await store.setIfAbsent(key, PROCESSING, { ttlMs: leaseMs }))) {
+      const key = eventKey(eventId);
+      const claim = `processing:${ownerToken()}`;
+      // Claim the event with a lease; mark it done only after the target succeeded.
+      if (!(await store.setIfAbsent(key, claim, { ttlMs: leaseMs }))) {
         const state = await store.get(key);
-        if (state === DONE) return { status: 'duplicate', eventId, memberId };
+        if (state === DONE) {
+          if (await isLastEvent(eventId, memberIds)) return { status: 'duplicate', eventId, memberId };
+          // Another event for this member arrived after this one was applied (with a digest for an
+          // id, it may be a distinct event with the same payload): apply it again rather than drop it.
+          try {
+            return { status: 'applied', eventId, memberId, action: await applyEvent(event, eventId, memberIds) };
+          } catch (error) {
+            throw failure(error, event, eventId, memberId);
+          }
+        }
         // The lease may have expired between the two calls: try once more to claim it.
-        if (state !== undefined || !(await store.setIfAbsent(key, PROCESSING, { ttlMs: leaseMs }))) {
+        if (state !== undefined || !(await store.setIfAbsent(key, claim, { ttlMs: leaseMs }))) {
           throw new SyncError(
             'sync_event_in_progress',
             `Event ${eventId} is being applied by another worker; answer 5xx so OfficeRnD delivers it again.`,
@@ -281,26 +479,14 @@ export function createMemberSync(options: MemberSyncOptions): MemberSync {
           );
         }
       }
-      let action: 'upserted' | 'removed';
+      let action: Action;
       try {
-        if (event.eventType === 'member.removed') {
-          await target.removeUser(memberId);
-          action = 'removed';
-        } else {
-          action = await recompute(memberId);
-        }
+        action = await applyEvent(event, eventId, memberIds);
       } catch (error) {
-        // Release the claim so the redelivery is applied (if this fails too, the lease expires on its own).
-        await store.delete(key).catch(() => undefined);
-        throw new SyncError(
-          'sync_failed',
-          `Event ${eventId} (${event.eventType}) for member ${memberId} was not applied.`,
-          {
-            eventId,
-            memberId,
-            cause: error,
-          },
-        );
+        // Release the claim if it is still ours, so the redelivery is applied (if this fails too,
+        // the lease expires on its own); a claim another worker took over is left alone.
+        await store.deleteIfEquals(key, claim).catch(() => undefined);
+        throw failure(error, event, eventId, memberId);
       }
       await store.set(key, DONE, { ttlMs: processedTtlMs });
       return { status: 'applied', eventId, memberId, action };

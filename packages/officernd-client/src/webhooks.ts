@@ -23,10 +23,14 @@ export const DEFAULT_SIGNATURE_NAME = 'signature';
 const RAW_BODY_HINT =
   'Pass the RAW request body exactly as received (string, Uint8Array or ArrayBuffer), not JSON.stringify(parsedBody): re-serialised JSON does not match the signature.';
 
-/** What every webhook event has: its id, type, the object it is about, and when it happened. */
+/** What every webhook event has: its type and the object it is about; maybe its id and when it happened. */
 export interface WebhookEventBase<T extends string, O> {
-  /** Event id: the same id on every redelivery (use it to deduplicate). */
-  event: string;
+  /**
+   * Event id, the same on every redelivery, when OfficeRnD sends one (VENDORS.md §1 [O]: no public
+   * payload shows it; the official demo reads only `eventType` and `data.*`). The member sync
+   * deduplicates on it, or on a digest of the event when it is missing.
+   */
+  event?: string;
   eventType: T;
   data: { object: O; previousAttributes?: Record<string, unknown> | null; [key: string]: unknown };
   createdAt?: string | null;
@@ -221,7 +225,7 @@ export async function verifyWebhook(options: VerifyWebhookOptions): Promise<Offi
   if (!envelope.success) {
     throw new WebhookVerificationError(
       'invalid_payload',
-      'Webhook payload is not an OfficeRnD event ({ event, eventType, data: { object } }).',
+      'Webhook payload is not an OfficeRnD event ({ eventType, data: { object } }, with an optional event id).',
     );
   }
   const event = envelope.data;

@@ -314,7 +314,7 @@ describe('handleEvent with real signed deliveries', () => {
     expect(applied).toEqual([member._id]);
   });
 
-  it('a worker that died mid-event (claim never released) does not block the event past leaseMs', async () => {
+  it('a worker that died mid-event (claim and member lock never released) does not block the event past leaseMs and lockTtlMs', async () => {
     const ctx = setup(3);
     let t = 1_000_000;
     const store = createMemoryStore({ now: () => t });
@@ -324,7 +324,9 @@ describe('handleEvent with real signed deliveries', () => {
       client: ctx.clientFor(),
       tagForPlan,
       store,
+      now: () => t,
       leaseMs: 30_000,
+      lockTtlMs: 30_000,
       target: {
         upsertUser: (u) => (hang ? new Promise<void>(() => {}) : void applied.push(u.id)),
         removeUser() {},
