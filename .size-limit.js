@@ -16,7 +16,7 @@ export default [
   pkg('@vendorkit/printlounge-sso', 'printlounge-sso', '24 kB'),
   pkg('@vendorkit/mcparken-session', 'mcparken-session', '20 kB'),
   pkg('@vendorkit/officernd-client', 'officernd-client', '25 kB'),
-  pkg('@vendorkit/wialon-okdesk-auth', 'wialon-okdesk-auth', '22 kB'),
+  pkg('@vendorkit/wialon-okdesk-auth', 'wialon-okdesk-auth', '23 kB'),
   pkg('@vendorkit/redis-store (Node only)', 'redis-store', '54 kB', { modifyEsbuildConfig: nodeOnly }),
   {
     name: 'vendorkit/rijndael, mcryptEncrypt alone (tree-shaken)',
