@@ -1,13 +1,19 @@
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { createAutologinUrl } from 'vendorkit/printlounge-sso';
+import { createAutologinUrl, createSsoUrl, type SsoIv, type SsoMethod } from 'vendorkit/printlounge-sso';
 
 /** Where the print shop is and how to sign links for it. The passphrase stays on the server. */
 export interface PrintShopConfig {
   /** The shop's URL, e.g. `https://acme.print-server.net` or the sandbox shop URL. */
   shopBaseUrl: string;
-  /** The shop's SSO passphrase (16, 24 or 32 bytes). */
+  /** The shop's SSO passphrase (v1: 16, 24 or 32 bytes; v2: any length). */
   passphrase: string;
+  /** The shop's SSO interface: 1 = `autologin.php?u_data=` (default), 2 = `sso.php?h=`. */
+  version?: 1 | 2;
+  /** v2: the shop's encryption method (default `aes-256-cbc`). */
+  method?: SsoMethod;
+  /** v2: the shop's IV rule (default `'passphrase'`; unconfirmed by the vendor). */
+  iv?: SsoIv;
 }
 
 /** The signed-in user of this demo intranet. A real app takes it from its own session. */
@@ -35,8 +41,9 @@ const page = (user: IntranetUser) => `<!doctype html>
 
 /**
  * A tiny intranet: `/` shows an "Open the print shop" link; `/print-shop` signs a fresh,
- * short-lived autologin link for the signed-in user and redirects the browser to it. The link is
- * made per click, on the server, so the passphrase never reaches a page.
+ * short-lived login link (v1 autologin or v2 SSO, as the shop is configured) for the signed-in
+ * user and redirects the browser to it. The link is made per click, on the server, so the
+ * passphrase never reaches a page.
  */
 export async function startPrintLoungeWebApp(
   config: PrintShopConfig,
@@ -52,16 +59,21 @@ export async function startPrintLoungeWebApp(
     }
     if (req.method === 'GET' && path === '/print-shop') {
       try {
-        const link = createAutologinUrl({
-          baseUrl: config.shopBaseUrl,
-          passphrase: config.passphrase,
-          fields: {
-            customer_user_name: user.userName,
-            customer_longname: user.longName,
-            customer_user_company1: user.company,
-          },
-          validFor: 60,
-        });
+        const fields = {
+          customer_user_name: user.userName,
+          customer_longname: user.longName,
+          customer_user_company1: user.company,
+        };
+        const link =
+          config.version === 2
+            ? createSsoUrl({
+                baseUrl: config.shopBaseUrl,
+                passphrase: config.passphrase,
+                fields, // request_time = now; the shop accepts the link for 500 s by default
+                ...(config.method ? { method: config.method } : {}),
+                ...(config.iv ? { iv: config.iv } : {}),
+              })
+            : createAutologinUrl({ baseUrl: config.shopBaseUrl, passphrase: config.passphrase, fields, validFor: 60 });
         res.writeHead(302, { location: link, 'cache-control': 'no-store' });
         res.end();
       } catch (error) {

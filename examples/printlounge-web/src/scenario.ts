@@ -26,12 +26,15 @@ export async function runPrintLoungeScenario(
       throw new Error(`Expected a redirect to the shop, got HTTP ${redirect.status}: ${await redirect.text()}`);
     }
     const shown = new URL(location);
-    log(`app redirected to ${shown.origin}${shown.pathname}?u_data=${shown.searchParams.get('u_data')?.slice(0, 12)}…`);
+    const [parameter, value] = shown.searchParams.has('h')
+      ? ['h', shown.searchParams.get('h')]
+      : ['u_data', shown.searchParams.get('u_data')];
+    log(`app redirected to ${shown.origin}${shown.pathname}?${parameter}=${value?.slice(0, 12)}…`);
     // Follow the shop's own redirect by hand, keeping its session cookie, as a browser would.
     const autologin = await fetch(location, { redirect: 'manual' });
     if (autologin.status >= 400) {
       throw new Error(
-        `The shop refused the autologin link: HTTP ${autologin.status} ${(await autologin.text()).slice(0, 300)}`,
+        `The shop refused the login link: HTTP ${autologin.status} ${(await autologin.text()).slice(0, 300)}`,
       );
     }
     let landingUrl = location;

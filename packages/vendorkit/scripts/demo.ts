@@ -1,5 +1,5 @@
 /**
- * `pnpm --filter vendorkit run demo`: starts the sandbox and runs the four example scenarios
+ * `pnpm --filter vendorkit run demo`: starts the sandbox and runs the example scenarios
  * end to end against it, printing what happened. Exits 0 when all pass, 1 otherwise.
  */
 import { startSandbox } from '../src/sandbox.js';
@@ -8,15 +8,15 @@ import { sandboxScenarios } from './scenarios.js';
 const sandbox = await startSandbox();
 console.log(`vendorkit demo: sandbox running on ${sandbox.origin}\n`);
 
-const { printlounge, officernd, wialon, mcparken } = sandboxScenarios(sandbox);
+const { printlounge, printloungeV2, officernd, wialon, mcparken } = sandboxScenarios(sandbox);
 const scenarios: Array<[string, (log: (line: string) => void) => Promise<unknown>]> = [
-  [
-    printlounge.title,
+  ...[printlounge, printloungeV2].map((scenario): [string, (log: (line: string) => void) => Promise<unknown>] => [
+    scenario.title,
     async (log) => {
-      const { landingPage } = await printlounge.run(log);
+      const { landingPage } = await scenario.run(log);
       if (!landingPage.includes('Logged in as')) throw new Error('The shop page does not show a logged-in user.');
     },
-  ],
+  ]),
   [officernd.title, officernd.run],
   [wialon.title, wialon.run],
   [mcparken.title, mcparken.run],

@@ -1,5 +1,5 @@
 /**
- * The four example scenarios wired to one running sandbox: what `pnpm run demo` runs and what
+ * The example scenarios wired to one running sandbox: what `pnpm run demo` runs and what
  * test/examples.test.ts checks, so the test covers exactly the demo's wiring.
  */
 import { runMcParkenScenario } from '../../../examples/mcparken-client/src/scenario.js';
@@ -17,6 +17,14 @@ export function sandboxScenarios(sandbox: Sandbox) {
       run: (log: Log) =>
         runPrintLoungeScenario(
           { shopBaseUrl: sandbox.urls.printlounge, passphrase: sandbox.credentials.printlounge.passphrase },
+          log,
+        ),
+    },
+    printloungeV2: {
+      title: 'Print-Lounge SSO v2: intranet link → sso.php?h= (AES-256-CBC, request_time) → logged into the shop',
+      run: (log: Log) =>
+        runPrintLoungeScenario(
+          { shopBaseUrl: sandbox.urls.printlounge, passphrase: sandbox.credentials.printlounge.passphrase, version: 2 },
           log,
         ),
     },

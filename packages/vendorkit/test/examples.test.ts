@@ -35,6 +35,14 @@ describe('example scenarios', () => {
     expect(landingPage).toContain('Logged in as <span id="user">max@example.com</span>');
   });
 
+  it('printlounge-web with an SSO v2 shop: the sso.php?h= link lands logged in at the shop', async () => {
+    const { landingUrl, landingPage } = await scenarios.printloungeV2.run(log);
+    expect(landingUrl).toBe(`${sandbox.urls.printlounge}/index.php`);
+    expect(landingPage).toContain('Logged in as <span id="user">max@example.com</span> (Max Mustermann)');
+    expect(sandbox.mocks.printlounge.logins.at(-1)?.via).toBe('sso');
+    expect(lines.some((line) => /\/sso\.php\?h=\S{12}…$/.test(line))).toBe(true);
+  });
+
   it('printlounge-web: a misconfigured passphrase gives an error page with the code, not the secret', async () => {
     const badPassphrase = 'Hier steht die geheime Passphrase'; // 33 bytes
     const app = await startPrintLoungeWebApp(
