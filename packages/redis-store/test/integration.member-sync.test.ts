@@ -86,6 +86,49 @@ describeWithRedis('createMemberSync on Redis stores (one webhook, two workers)',
     expect(upserts.filter((id) => id === record._id)).toHaveLength(1);
   });
 
+  it('a recompute on one worker racing member.removed on another: the removal wins (the member lock is shared through Redis)', async () => {
+    const users = new Map<string, AccessUser>();
+    let reached!: () => void;
+    const atGate = new Promise<void>((resolve) => {
+      reached = resolve;
+    });
+    let open!: () => void;
+    const gate = new Promise<void>((resolve) => {
+      open = resolve;
+    });
+    const gatedTarget = {
+      async upsertUser(user: AccessUser) {
+        reached();
+        await gate; // worker A has read the member as active and is writing that
+        users.set(user.id, user);
+      },
+      async removeUser(id: string) {
+        users.delete(id);
+      },
+    };
+    const plainTarget = {
+      upsertUser: (user: AccessUser) => void users.set(user.id, user),
+      removeUser: (id: string) => void users.delete(id),
+    };
+    const workerOn = (target: typeof plainTarget) => {
+      const store = createRedisStore({ url: redis().url });
+      stores.push(store);
+      const client = new OfficeRnDClient({ orgSlug: 'acme', clientId: 'app-1', clientSecret: CLIENT_SECRET, store });
+      return createMemberSync({ client, target, tagForPlan: (plan) => plan.code ?? null, store });
+    };
+    const [a, b] = [workerOn(gatedTarget), workerOn(plainTarget)];
+    const { record } = await mock.db.members.add({ name: 'Leaving', status: 'active' });
+    const recompute = a.handleEvent({ event: 'evt-a', eventType: 'member.updated', data: { object: record } });
+    await atGate;
+    await mock.db.members.remove(record._id);
+    const removal = b.handleEvent({ event: 'evt-b', eventType: 'member.removed', data: { object: record } });
+    await new Promise((resolve) => setTimeout(resolve, 100));
+    open();
+    await expect(recompute).resolves.toMatchObject({ status: 'applied', action: 'upserted' });
+    await expect(removal).resolves.toMatchObject({ status: 'applied', action: 'removed' });
+    expect(users.has(record._id)).toBe(false);
+  });
+
   it('ten deliveries spread over three workers are each applied exactly once', async () => {
     const workers = [worker(), worker(), worker()];
     const deliveries: MockDelivery[] = [];
