@@ -85,7 +85,8 @@ const HASH_SHAPE = /^[\x21-\x7e]+$/;
  * 1. link parameters; 2. `baseUrl` against the trusted list — an untrusted one makes NO request;
  * 3. claim the hash in the replay store (atomic), so concurrent or later duplicates never reach
  *    Wialon; 4. `core/use_auth_hash` on the trusted server; 5. equality of the link's user with
- *    `au`, the user who signed in (exact, case included); 6. `core/logout` of that session (best effort) while 7. the contact is looked up.
+ *    `au`, the user who signed in (exact, case included); 6. `core/logout` of that session (best
+ *    effort) while 7. the contact is looked up.
  * Wialon is asked before Okdesk so that nobody without a live Wialon hash can probe which
  * logins exist or make this server list contacts.
  */
@@ -342,16 +343,19 @@ function resolveDirectory(
 /**
  * True when `url` holds `secret` in any encoding redactSecrets knows, also once or twice
  * percent-decoded (a base64 or JSON form of the secret inside a query value is percent-encoded).
+ * Decoding is per run of escapes, so one malformed `%` cannot shield the rest.
  */
 function carriesSecret(url: string, secret: string): boolean {
   let text = url;
   for (let round = 0; round < 3; round++) {
     if (redactSecrets(text, [secret]) !== text) return true;
-    try {
-      text = decodeURIComponent(text.replace(/\+/g, ' '));
-    } catch {
-      return false;
-    }
+    text = text.replace(/\+/g, ' ').replace(/(?:%[0-9A-Fa-f]{2})+/g, (run) => {
+      try {
+        return decodeURIComponent(run);
+      } catch {
+        return run;
+      }
+    });
   }
   return false;
 }

@@ -109,3 +109,26 @@ describe('secrets never reach messages, logs or redirect URLs, in any encoding',
     expect(response.headers.get('location')).toBe(`${OKDESK}/portal/login?echo=nothing-secret`);
   });
 });
+
+describe('a malformed escape does not hide the token in a login link', () => {
+  it('a stray "%" next to a percent-encoded base64 of the token: still refused', async () => {
+    const apiToken = 'okdesk?token>>~~ü-12345'; // its base64 has a '+', percent-encoded in the link
+    const base64 = btoa(String.fromCharCode(...new TextEncoder().encode(apiToken)));
+    const wialon = createWialonMock({ baseUrl: WIALON, users: ['AliceNorris'] });
+    server.use(
+      ...wialon.handlers,
+      http.post(`${OKDESK}/api/v1/login_link`, () =>
+        HttpResponse.json({ url: `${OKDESK}/portal/login?x=%zz&t=${encodeURIComponent(base64)}` }),
+      ),
+      ...echoingOkdesk(() => 'unused'),
+    );
+    const auth = createWialonOkdeskAuth({
+      trustedWialonBaseUrls: [WIALON],
+      okdesk: { baseUrl: OKDESK, apiToken, loginLink: true },
+    });
+    const response = await auth.handle(
+      new Request(link({ user: 'AliceNorris', baseUrl: WIALON, authHash: wialon.mintAuthHash('AliceNorris') })),
+    );
+    expect(response.status).toBe(502);
+  });
+});
