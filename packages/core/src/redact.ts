@@ -65,7 +65,10 @@ function encodedForms(secret: string): string[] {
   ];
   // A URL echoed inside another URL's query string is encoded twice.
   const twice = percentForms.map((f) => encodeURIComponent(f));
-  return [secret, wellFormed, ...percentForms, ...twice, ...base64Forms(wellFormed), ...jsonForms(secret)];
+  // Base64 travels in query strings too, where `+`, `/` and `=` are percent-encoded.
+  const base64 = base64Forms(wellFormed);
+  const base64InUrls = base64.map((f) => encodeURIComponent(f));
+  return [secret, wellFormed, ...percentForms, ...twice, ...base64, ...base64InUrls, ...jsonForms(secret)];
 }
 
 function escapeRegExp(text: string): string {
@@ -84,7 +87,7 @@ function caseInsensitiveEscapes(form: string): string {
  * Replaces every occurrence of each secret in `text`, in every encoding it is likely to travel
  * in: as is, percent-encoded (`encodeURIComponent`, `encodeURI`, form encoding as
  * `URLSearchParams` writes it, PHP's `urlencode` and `rawurlencode`, either hex case, and twice
- * over), base64 and base64url, and as a JSON string (also `\uXXXX`-escaped). Run any text a
+ * over), base64 and base64url (also percent-encoded), and as a JSON string (also `\uXXXX`-escaped). Run any text a
  * vendor sends back through it: servers echo request URLs and bodies.
  *
  * Secrets shorter than 3 characters are ignored: redacting "a" everywhere would destroy the text

@@ -33,6 +33,7 @@ const encoders: Record<string, (secret: string) => string> = {
   base64,
   base64url: (s) => base64(s).replace(/=+$/, '').replace(/\+/g, '-').replace(/\//g, '_'),
   JSON: (s) => JSON.stringify(s).slice(1, -1),
+  'base64 in a query string': (s) => encodeURIComponent(base64(s)),
   'URL inside a query string': (s) => encodeURIComponent(`https://x.test/?p=${encodeURIComponent(s)}`),
 };
 
