@@ -85,31 +85,47 @@ export interface SsoCipher {
   wipe(): void;
 }
 
-// Base64 digits already through PHP's urlencode ('+' → %2B, '/' → %2F), singly and in pairs (12 bits).
-const URLENCODED_DIGITS = Array.from('ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789', (c) => c).concat(
-  '%2B',
-  '%2F',
+const BASE64_DIGITS = Uint8Array.from('ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/', (c) =>
+  c.charCodeAt(0),
 );
-const URLENCODED_PAIRS = Array.from(
-  { length: 4096 },
-  (_, i) => URLENCODED_DIGITS[i >> 6]! + URLENCODED_DIGITS[i & 63]!,
-);
+// The output is ASCII, so any single-byte decoder gives the same string; one decode beats ~100 concatenations.
+const ascii = new TextDecoder('latin1');
 
-/** PHP's `urlencode(base64_encode($bytes))` of `bytes[0..length)`, in one pass. */
-function urlencodedBase64(bytes: Uint8Array, length: number): string {
-  let out = '';
+/** Writes base64 digit `digit` through PHP's urlencode ('+' → %2B, '/' → %2F) at `out[at]`; the next free index. */
+function putDigit(out: Uint8Array, at: number, digit: number): number {
+  if (digit < 62) {
+    out[at] = BASE64_DIGITS[digit]!;
+    return at + 1;
+  }
+  out[at] = 0x25; // %
+  out[at + 1] = 0x32; // 2
+  out[at + 2] = digit === 62 ? 0x42 : 0x46; // B or F
+  return at + 3;
+}
+
+/** PHP's `urlencode(base64_encode($bytes))` of `bytes[0..length)`, written into `out` (big enough) and read back once. */
+function urlencodedBase64(bytes: Uint8Array, length: number, out: Uint8Array): string {
+  let at = 0;
   const whole = length - (length % 3);
   for (let i = 0; i < whole; i += 3) {
     const n = (bytes[i]! << 16) | (bytes[i + 1]! << 8) | bytes[i + 2]!;
-    out += URLENCODED_PAIRS[n >> 12]! + URLENCODED_PAIRS[n & 4095]!;
+    at = putDigit(out, at, n >>> 18);
+    at = putDigit(out, at, (n >> 12) & 63);
+    at = putDigit(out, at, (n >> 6) & 63);
+    at = putDigit(out, at, n & 63);
   }
-  if (length - whole === 1) {
-    out += `${URLENCODED_PAIRS[bytes[whole]! << 4]!}%3D%3D`;
-  } else if (length - whole === 2) {
-    const n = (bytes[whole]! << 8) | bytes[whole + 1]!;
-    out += `${URLENCODED_PAIRS[n >> 4]!}${URLENCODED_DIGITS[(n & 15) << 2]!}%3D`;
+  if (length > whole) {
+    const n = (bytes[whole]! << 16) | (length - whole === 2 ? bytes[whole + 1]! << 8 : 0);
+    at = putDigit(out, at, n >>> 18);
+    at = putDigit(out, at, (n >> 12) & 63);
+    if (length - whole === 2) at = putDigit(out, at, (n >> 6) & 63);
+    for (let pad = length - whole; pad < 3; pad++) {
+      out[at++] = 0x25; // %3D: '='
+      out[at++] = 0x33;
+      out[at++] = 0x44;
+    }
   }
-  return out;
+  return ascii.decode(out.subarray(0, at));
 }
 
 /**
@@ -134,14 +150,19 @@ export function createSsoCipher(passphrase: string | Uint8Array, options: SsoCip
     bytes.fill(0);
   }
   const settings = { blockBits: 128, mode: 'cbc', iv, padding: 'pkcs7' } as const;
-  // Plaintext goes in, is encrypted in place block by block, and only ciphertext stays behind.
+  // Plaintext goes in, is encrypted in place block by block, and only ciphertext stays behind;
+  // `text` receives the URL-encoded base64: at most 4 characters per byte, plus padding.
   let work = new Uint8Array(512);
+  let text = new Uint8Array(512 * 4 + 16);
   return {
     method,
     encryptToH(payload) {
       const n = payload.length;
       const total = (n & ~15) + 16; // PKCS#7 always adds 1..16 bytes
-      if (work.length < total) work = new Uint8Array(Math.max(total, work.length * 2));
+      if (work.length < total) {
+        work = new Uint8Array(Math.max(total, work.length * 2));
+        text = new Uint8Array(work.length * 4 + 16);
+      }
       let high = 0;
       for (let i = 0; i < n; i++) {
         const c = payload.charCodeAt(i);
@@ -162,7 +183,7 @@ export function createSsoCipher(passphrase: string | Uint8Array, options: SsoCip
         for (let i = o; i < o + 16; i++) work[i]! ^= work[i - 16]!;
         cipher.encryptBlockInto(work, o, work, o);
       }
-      return urlencodedBase64(work, total);
+      return urlencodedBase64(work, total, text);
     },
     decrypt(ciphertext) {
       try {
@@ -181,6 +202,7 @@ export function createSsoCipher(passphrase: string | Uint8Array, options: SsoCip
       cipher.wipe();
       iv.fill(0);
       work.fill(0);
+      text.fill(0);
     },
   };
 }

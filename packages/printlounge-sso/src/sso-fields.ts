@@ -154,6 +154,16 @@ const SETTINGS_KEY = /^[A-Za-z0-9_-]{1,64}$/;
 const optional = <T extends z.ZodMiniType>(schema: T) => z.nullish(schema);
 const v1 = autologinFieldsSchema.shape;
 
+/** Limits of the plain text fields, by schema: `validateSsoFields` takes a shortcut for them (below). */
+const TEXT_MAX = new WeakMap<z.ZodMiniType, number>();
+
+/** An optional UTF-8 text field of at most `max` characters (the vendor's "n Zeichen (Utf8)"). */
+function textField(max: number) {
+  const schema = optional(text(max));
+  TEXT_MAX.set(schema, max);
+  return schema;
+}
+
 /**
  * The fields of a Print-Lounge SSO v2 link (`sso.php?h=`), from the vendor's v2 table (VENDORS.md
  * "Print-Lounge SSO v2", marked [C] there): v1's fields without `valid_to`, plus the v2 ones.
@@ -180,40 +190,40 @@ export const ssoFieldsSchema = withLoose(
       customer_user_name: v1.customer_user_name,
       customer_user_budgetgruppe__id: v1.customer_user_budgetgruppe__id,
       /** Customer group number (≤ 50). */
-      group_customer_number: optional(text(50)),
+      group_customer_number: textField(50),
       /** Customer group name (≤ 50, shop version ≥ 6.34.0). */
-      group_name: optional(text(50)),
-      customer_firstname: optional(text(50)),
-      customer_lastname: optional(text(50)),
-      customer_longname: v1.customer_longname,
-      customer_user_businessunit: v1.customer_user_businessunit,
-      customer_user_purchaser: v1.customer_user_purchaser,
-      customer_user_company1: v1.customer_user_company1,
-      customer_user_company2: v1.customer_user_company2,
-      customer_user_company3: v1.customer_user_company3,
-      customer_user_street: v1.customer_user_street,
-      customer_user_zip: v1.customer_user_zip,
-      customer_user_town: v1.customer_user_town,
-      customer_user_country: v1.customer_user_country,
+      group_name: textField(50),
+      customer_firstname: textField(50),
+      customer_lastname: textField(50),
+      customer_longname: textField(50),
+      customer_user_businessunit: textField(50),
+      customer_user_purchaser: textField(50),
+      customer_user_company1: textField(200),
+      customer_user_company2: textField(200),
+      customer_user_company3: textField(200),
+      customer_user_street: textField(200),
+      customer_user_zip: textField(10),
+      customer_user_town: textField(200),
+      customer_user_country: textField(200),
       customer_user_countrycode: v1.customer_user_countrycode,
-      customer_user_costcenter: v1.customer_user_costcenter,
-      customer_user_telefon: v1.customer_user_telefon,
-      customer_user_telefax: v1.customer_user_telefax,
-      customer_user_email: v1.customer_user_email,
-      customer_user_internet: v1.customer_user_internet,
-      customer_user_mobil: v1.customer_user_mobil,
-      customer_user_kundennummer: v1.customer_user_kundennummer,
-      customer_user_aussendienst: v1.customer_user_aussendienst,
-      customer_funktion: v1.customer_funktion,
-      customfield1: v1.customfield1,
-      customfield2: v1.customfield2,
-      customfield3: v1.customfield3,
-      customfield4: v1.customfield4,
-      customfield5: v1.customfield5,
+      customer_user_costcenter: textField(200),
+      customer_user_telefon: textField(200),
+      customer_user_telefax: textField(200),
+      customer_user_email: textField(100),
+      customer_user_internet: textField(100),
+      customer_user_mobil: textField(50),
+      customer_user_kundennummer: textField(100),
+      customer_user_aussendienst: textField(200),
+      customer_funktion: textField(200),
+      customfield1: textField(200),
+      customfield2: textField(200),
+      customfield3: textField(200),
+      customfield4: textField(200),
+      customfield5: textField(200),
       /** URL of the user-groups binary (≤ 200). */
-      user_groups_binary_url: optional(text(200)),
+      user_groups_binary_url: textField(200),
       /** Description of the user-groups binary (≤ 50). */
-      user_groups_binary_description: optional(text(50)),
+      user_groups_binary_description: textField(50),
       /** 57 user, 58 supervisor, 59 administration, 60 interested party ({@link SSO_CUSTOMER_USER_LEVELS}). */
       customer_user_level: optional(
         choice([57, 58, 59, 60], '57 (user), 58 (supervisor), 59 (administration) or 60 (interested party)'),
@@ -232,7 +242,7 @@ export const ssoFieldsSchema = withLoose(
       /** "Continue shopping" behaviour: 0, 1 or 2. */
       continue_shopping: optional(choice([0, 1, 2], '0, 1 or 2')),
       /** Personalisation data for the landing article. */
-      pers_data: optional(text(2000)),
+      pers_data: textField(2000),
       /** `true`: the shop shows the data it received instead of logging in (to check a setup). */
       test: optional(
         z.pipe(
@@ -261,12 +271,12 @@ export const ssoFieldsSchema = withLoose(
           { error: `must be an object with some of ${SSO_VIEW_SETTINGS.join(', ')} (each 0 or 1)` },
         ),
       ),
-      email_address_for_cost_release: optional(text(100)),
-      external_order_number: optional(text(100)),
+      email_address_for_cost_release: textField(100),
+      external_order_number: textField(100),
       /** Where to go back to (≤ 200). */
-      return_url: optional(text(200)),
+      return_url: textField(200),
       /** Where to go after login (≤ 200). */
-      redirect_url: optional(text(200)),
+      redirect_url: textField(200),
       /** Shop settings, sent as `settings[name]=value`. */
       settings: optional(
         z.record(
@@ -290,6 +300,14 @@ export type SsoFields = z.output<typeof ssoFieldsSchema>;
 export const SSO_FIELD_NAMES = Object.keys(ssoFieldsSchema.shape) as ReadonlyArray<keyof SsoFields>;
 
 const FIELD_SCHEMAS = ssoFieldsSchema.shape as unknown as Record<string, z.ZodMiniType>;
+const TEXT_LIMITS: Record<string, number> = Object.create(null);
+for (const [name, schema] of Object.entries(FIELD_SCHEMAS)) {
+  const max = TEXT_MAX.get(schema);
+  if (max !== undefined) TEXT_LIMITS[name] = max;
+}
+// A string with no surrogates at all and at most `max` UTF-16 units has at most `max` code points and
+// a UTF-8 form: exactly what text(max) accepts, unchanged. Anything else goes through the schema.
+const ANY_SURROGATE = /[\uD800-\uDFFF]/;
 const REQUIRED_FIELDS = ['request_time', 'customer_user_name'] as const;
 const NESTED_FIELDS = new Set(['view_settings', 'settings']);
 const RENAMED_IN_V2: Record<string, string> = {
@@ -341,6 +359,11 @@ export function validateSsoFields(
     }
     if ((value === undefined || value === null) && (field === 'request_time' || field === 'customer_user_name'))
       continue;
+    const max = TEXT_LIMITS[field];
+    if (max !== undefined && typeof value === 'string' && value.length <= max && !ANY_SURROGATE.test(value)) {
+      out[field] = value;
+      continue;
+    }
     const result = schema.safeParse(value);
     if (!result.success) {
       const first = result.error.issues[0]!;

@@ -29,12 +29,10 @@ function nestedEntries(name: string, value: object): Iterable<readonly [string, 
   );
 }
 
-function appendPairs(out: string[], name: string, encodedName: string, value: SsoQueryValue, depth: number): void {
-  if (value === null || value === undefined) return;
-  if (typeof value !== 'object') {
-    out.push(`${encodedName}=${phpUrlencode(phpScalarToString(name, value))}`);
-    return;
-  }
+/** `value` under `name` (already URL-encoded as `encodedName`) as `&`-joined pairs; '' when it sends nothing. */
+function pairsOf(name: string, encodedName: string, value: SsoQueryValue, depth: number): string {
+  if (value === null || value === undefined) return '';
+  if (typeof value !== 'object') return `${encodedName}=${phpUrlencode(phpScalarToString(name, value))}`;
   if (depth >= 32) {
     throw new PrintLoungeError(
       'invalid_field',
@@ -45,9 +43,12 @@ function appendPairs(out: string[], name: string, encodedName: string, value: Ss
       },
     );
   }
+  let out = '';
   for (const [key, inner] of nestedEntries(name, value)) {
-    appendPairs(out, `${name}[${key}]`, `${encodedName}%5B${phpUrlencode(key)}%5D`, inner, depth + 1);
+    const pairs = pairsOf(`${name}[${key}]`, `${encodedName}%5B${phpUrlencode(key)}%5D`, inner, depth + 1);
+    if (pairs !== '') out = out === '' ? pairs : `${out}&${pairs}`;
   }
+  return out;
 }
 
 /**
@@ -55,12 +56,13 @@ function appendPairs(out: string[], name: string, encodedName: string, value: Ss
  * `Map` or array value becomes `name%5Bkey%5D=value` pairs (recursively; empty ones send nothing).
  */
 export function httpBuildNestedQuery(fields: SsoQueryFields): string {
-  const out: string[] = [];
+  let out = '';
   for (const [name, value] of fieldEntries(fields as never) as Iterable<readonly [string, SsoQueryValue]>) {
     if (typeof name !== 'string') {
       throw new PrintLoungeError('invalid_field', 'Field names must be strings.', { rule: 'type' });
     }
-    appendPairs(out, name, phpUrlencode(name), value, 0);
+    const pairs = pairsOf(name, phpUrlencode(name), value, 0);
+    if (pairs !== '') out = out === '' ? pairs : `${out}&${pairs}`;
   }
-  return out.join('&');
+  return out;
 }
