@@ -152,8 +152,8 @@ export function createSsoCipher(passphrase: string | Uint8Array, options: SsoCip
   const settings = { blockBits: 128, mode: 'cbc', iv, padding: 'pkcs7' } as const;
   // Plaintext goes in, is encrypted in place block by block, and only ciphertext stays behind;
   // `text` receives the URL-encoded base64: at most 4 characters per byte, plus padding.
-  let work = new Uint8Array(512);
-  let text = new Uint8Array(512 * 4 + 16);
+  let work = new Uint8Array(0); // grown to the largest payload so far
+  let text = new Uint8Array(0);
   return {
     method,
     encryptToH(payload) {

@@ -30,6 +30,9 @@ export function encodeSsoData(
   }
 }
 
+// Printable ASCII only (checked before use): any single-byte decoder reads it the same.
+const ascii = new TextDecoder('latin1');
+
 /** @internal An `h` value (URL-encoded, plain, or with `+` turned into spaces) as ciphertext bytes. */
 export function hToCiphertext(h: unknown): Uint8Array {
   if (typeof h !== 'string') {
@@ -66,7 +69,6 @@ export function decryptSsoData(cipher: SsoCipher, h: unknown): Record<string, st
   const plain = cipher.decrypt(hToCiphertext(h));
   // http_build_query writes printable ASCII only; the wrong key passes the padding check now and then
   // (about 1 in 256) but then yields random bytes.
-  let query = '';
   for (let i = 0; i < plain.length; i++) {
     const b = plain[i]!;
     if (b < 0x20 || b > 0x7e) {
@@ -76,8 +78,8 @@ export function decryptSsoData(cipher: SsoCipher, h: unknown): Record<string, st
         `h did not decrypt to a query string: the passphrase, method (${cipher.method}) or IV rule differs from the shop's, or the data was altered.`,
       );
     }
-    query += String.fromCharCode(b);
   }
+  const query = ascii.decode(plain);
   plain.fill(0);
   const fields = parseStr(query);
   if (fields === undefined) {
