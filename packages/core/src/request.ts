@@ -61,6 +61,10 @@ export interface RequestFailure {
   message: string;
   /** A sanitised copy of the underlying error: its name, code and redacted message only. */
   cause?: Error;
+  /** For a `redirect`: the answer's status. */
+  status?: number;
+  /** For a `redirect`: where it pointed (resolved against the request URL), secrets redacted. */
+  location?: string;
 }
 
 /** Options of {@link createRequester}. */
@@ -257,6 +261,7 @@ export function createRequester(options: RequesterOptions): Requester {
           url: shownUrl,
           message: `${spec.method} ${shownUrl}: ${outcome.failure.message}`,
         };
+        if (failure.location !== undefined) failure.location = redact(failure.location);
         if (failure.cause) failure.cause.message = redact(failure.cause.message);
         const error = toError(failure);
         callHook('onError', { ...info, error });
@@ -365,6 +370,8 @@ async function attemptOnce(
           kind: 'redirect',
           reason: `redirect ${response.status}`,
           message: `answered with a redirect (HTTP ${response.status}); redirects are not followed`,
+          status: response.status,
+          ...redirectTarget(response.headers.get('location'), url),
         },
       };
     }
@@ -393,6 +400,16 @@ async function attemptOnce(
   } finally {
     clearTimeout(timer);
     if (stop) signal.removeEventListener('abort', stop);
+  }
+}
+
+/** The absolute address a `Location` header points to (redacted later by the caller), when it parses. */
+function redirectTarget(location: string | null, requestUrl: URL): { location?: string } {
+  if (location === null) return {};
+  try {
+    return { location: new URL(location, requestUrl).href };
+  } catch {
+    return {};
   }
 }
 
