@@ -13,7 +13,7 @@ const pkg = (name, dir, limit, extra = {}) => ({
 export default [
   pkg('@vendorkit/core', 'core', '8 kB'),
   pkg('@vendorkit/rijndael', 'rijndael', '13 kB'),
-  pkg('@vendorkit/printlounge-sso', 'printlounge-sso', '24 kB'),
+  pkg('@vendorkit/printlounge-sso', 'printlounge-sso', '32 kB'),
   pkg('@vendorkit/mcparken-session', 'mcparken-session', '20 kB'),
   pkg('@vendorkit/officernd-client', 'officernd-client', '25 kB'),
   pkg('@vendorkit/wialon-okdesk-auth', 'wialon-okdesk-auth', '23 kB'),
@@ -31,5 +31,12 @@ export default [
     import: '{ createAutologinUrl }',
     gzip: true,
     limit: '22 kB',
+  },
+  {
+    name: 'vendorkit/printlounge-sso, createSsoUrl alone (tree-shaken)',
+    path: 'packages/vendorkit/dist/printlounge-sso.js',
+    import: '{ createSsoUrl }',
+    gzip: true,
+    limit: '27 kB',
   },
 ];
