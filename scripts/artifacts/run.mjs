@@ -141,49 +141,50 @@ for (const dir of packageDirs) {
   check(`tarball ${name}: LICENSE, README, exports, bin, dependency ranges, msw peer`, async () => {
     const t = (await needs(packed, 'packing'))[name];
     const { pkg, unpacked } = t;
+    const problems = [];
+    const expect = (ok, problem) => ok || problems.push(problem);
     const has = (path) => existsSync(join(unpacked, path));
-    assert(
+    expect(
       has('LICENSE') && /^MIT License/.test(readFileSync(join(unpacked, 'LICENSE'), 'utf8')),
       'no MIT LICENSE file',
     );
-    assert(pkg.license === 'MIT', `license field is ${pkg.license}`);
-    assert(has('README.md'), 'no README.md');
-    assert(!JSON.stringify(pkg).includes('workspace:'), 'a workspace: range was published');
+    expect(pkg.license === 'MIT', `license field is ${pkg.license}`);
+    expect(has('README.md'), 'no README.md');
+    expect(!JSON.stringify(pkg).includes('workspace:'), 'a workspace: range was published');
     const targets = [];
     const walk = (node) => (typeof node === 'string' ? targets.push(node) : Object.values(node ?? {}).forEach(walk));
     walk(pkg.exports);
-    for (const target of targets) assert(has(target), `exports target ${target} is not in the tarball`);
+    for (const target of targets) expect(has(target), `exports target ${target} is not in the tarball`);
     for (const [dep, range] of Object.entries(pkg.dependencies ?? {})) {
-      assert(!/^\d+\.\d+\.\d+(-[\w.]+)?$/.test(range), `dependency ${dep} is pinned to ${range}; use a range`);
+      expect(!/^\d+\.\d+\.\d+(-[\w.]+)?$/.test(range), `dependency ${dep} is pinned to ${range}; use a range`);
     }
-    assert(!pkg.dependencies?.msw, 'msw is a dependency: users who never use the mocks would install it');
+    expect(!pkg.dependencies?.msw, 'msw is a dependency: users who never use the mocks would install it');
     const usesMsw = distFiles(join(unpacked, 'dist')).some((file) =>
       /from\s*["']msw(\/[\w/]+)?["']/.test(readFileSync(file, 'utf8')),
     );
     if (usesMsw) {
-      assert(
-        pkg.peerDependencies?.msw === MSW_PEER_RANGE,
-        `msw peer range is ${pkg.peerDependencies?.msw}, not ${MSW_PEER_RANGE}`,
-      );
-      assert(pkg.peerDependenciesMeta?.msw?.optional === true, 'msw is not an optional peer');
+      const range = pkg.peerDependencies?.msw;
+      expect(range === MSW_PEER_RANGE, `msw peer range is ${range}, not ${MSW_PEER_RANGE}`);
+      expect(pkg.peerDependenciesMeta?.msw?.optional === true, 'msw is not an optional peer');
     }
     for (const target of Object.values(typeof pkg.bin === 'string' ? { [pkg.name]: pkg.bin } : (pkg.bin ?? {}))) {
       const path = target.replace(/^\.\//, '');
-      const line = t.listing.split('\n').find((l) => l.endsWith(` package/${path}`));
-      assert(line, `bin target ${path} is not in the tarball`);
-      assert(/^-rwx/.test(line), `bin target ${path} is not executable in the tarball: ${line}`);
-      assert(
-        readFileSync(join(unpacked, path), 'utf8').startsWith('#!/usr/bin/env node\n'),
+      const line = t.listing.split('\n').find((l) => l.endsWith(` package/${path}`)) ?? '';
+      expect(line !== '', `bin target ${path} is not in the tarball`);
+      expect(/^-rwx/.test(line), `bin target ${path} is not executable in the tarball`);
+      expect(
+        has(path) && readFileSync(join(unpacked, path), 'utf8').startsWith('#!/usr/bin/env node\n'),
         `bin ${path} has no node shebang`,
       );
       // pnpm links workspace bins at install time, before any build: a bin under dist/ makes a
       // fresh clone's `pnpm install` warn "Failed to create bin" once per dependent.
       const staged = (await execOk('git', ['ls-files', '-s', `packages/${t.dir}/${path}`], { cwd: root })).stdout;
-      assert(
+      expect(
         staged.startsWith('100755 '),
         `bin ${path} is not committed as an executable file (git: "${staged.trim()}")`,
       );
     }
+    assert(problems.length === 0, problems.join('\n'));
   });
 }
 

@@ -21,8 +21,9 @@ import { HttpResponse, http } from 'msw';
 import { setupServer } from 'msw/node';
 import * as umbrella from 'vendorkit';
 
+const failures: string[] = [];
 const assert = (ok: boolean, what: string) => {
-  if (!ok) throw new Error(`guard check failed: ${what}`);
+  if (!ok) failures.push(what);
 };
 async function thrown(run: () => unknown): Promise<unknown> {
   try {
@@ -174,4 +175,5 @@ assert(isPrintLoungeError(copyError, 'invalid_passphrase'), "the bundle's guard 
 assert(!isMcParkenError(copyError), "another guard on another copy's error");
 
 server.close();
+if (failures.length > 0) throw new Error(`guard checks failed:\n${failures.join('\n')}`);
 console.log(`guards: ${families.length} packages, own / other / shared / look-alike / second copy: all as expected`);
