@@ -463,15 +463,11 @@ export function createMemberSync(options: MemberSyncOptions): MemberSync {
         if (state === DONE) {
           if (await isLastEvent(eventId, memberIds)) return { status: 'duplicate', eventId, memberId };
           // Another event for this member arrived after this one was applied (with a digest for an
-          // id, it may be a distinct event with the same payload): apply it again rather than drop it.
-          try {
-            return { status: 'applied', eventId, memberId, action: await applyEvent(event, eventId, memberIds) };
-          } catch (error) {
-            throw failure(error, event, eventId, memberId);
-          }
-        }
-        // The lease may have expired between the two calls: try once more to claim it.
-        if (state !== undefined || !(await store.setIfAbsent(key, claim, { ttlMs: leaseMs }))) {
+          // id, it may be a distinct event with the same payload): apply it again, claimed like a
+          // new delivery, so that a failure leaves it to be applied by the next redelivery.
+          await store.set(key, claim, { ttlMs: leaseMs });
+        } else if (state !== undefined || !(await store.setIfAbsent(key, claim, { ttlMs: leaseMs }))) {
+          // (The lease may have expired between the two calls: the second setIfAbsent tries once more.)
           throw new SyncError(
             'sync_event_in_progress',
             `Event ${eventId} is being applied by another worker; answer 5xx so OfficeRnD delivers it again.`,

@@ -294,4 +294,36 @@ describe('deliveries without the event id (VENDORS.md §1 [O]: the official demo
     await deliver(sync, active);
     expect(fake.users.get('m1')?.tags).toEqual(['tag-P1']);
   });
+
+  it('such a re-applied body that fails is applied by its next redelivery, not dropped as a duplicate', async () => {
+    const { clientFor, mock } = setup();
+    const fake = gatedTarget('none');
+    let failNext = false;
+    const sync = createMemberSync({
+      client: clientFor(),
+      tagForPlan,
+      target: {
+        ...fake.target,
+        async upsertUser(user) {
+          if (failNext) {
+            failNext = false;
+            throw new Error('access system down');
+          }
+          await fake.target.upsertUser(user);
+        },
+      },
+    });
+    const active = JSON.stringify({
+      eventType: 'membership.updated',
+      data: { object: mock.db.memberships.get('ms1') },
+    });
+    await deliver(sync, active);
+    const { record } = await mock.db.memberships.update('ms1', { calculatedStatus: 'expired' });
+    await deliver(sync, JSON.stringify({ eventType: 'membership.updated', data: { object: record } }));
+    await mock.db.memberships.update('ms1', { calculatedStatus: 'active' });
+    failNext = true;
+    await expect(deliver(sync, active)).rejects.toMatchObject({ code: 'sync_failed' });
+    await expect(deliver(sync, active)).resolves.toMatchObject({ status: 'applied' });
+    expect(fake.users.get('m1')?.tags).toEqual(['tag-P1']);
+  });
 });

@@ -319,7 +319,11 @@ describe('handleEvent with real signed deliveries', () => {
     let t = 1_000_000;
     const store = createMemoryStore({ now: () => t });
     const applied: string[] = [];
-    let hang = true;
+    let calls = 0;
+    let hung!: () => void;
+    const firstCallHangs = new Promise<void>((resolve) => {
+      hung = resolve;
+    });
     const sync = createMemberSync({
       client: ctx.clientFor(),
       tagForPlan,
@@ -328,7 +332,11 @@ describe('handleEvent with real signed deliveries', () => {
       leaseMs: 30_000,
       lockTtlMs: 30_000,
       target: {
-        upsertUser: (u) => (hang ? new Promise<void>(() => {}) : void applied.push(u.id)),
+        upsertUser: (u) => {
+          if (++calls > 1) return void applied.push(u.id);
+          hung();
+          return new Promise<void>(() => {});
+        },
         removeUser() {},
       },
     });
@@ -339,8 +347,7 @@ describe('handleEvent with real signed deliveries', () => {
       data: { object: member },
     } as OfficeRnDWebhookEvent;
     void sync.handleEvent(event); // this "worker" never finishes
-    await new Promise((r) => setTimeout(r, 50));
-    hang = false;
+    await firstCallHangs;
     await expect(sync.handleEvent(event)).rejects.toMatchObject({ code: 'sync_event_in_progress' });
     t += 30_001;
     await expect(sync.handleEvent(event)).resolves.toMatchObject({ status: 'applied' });

@@ -23,6 +23,7 @@ function wake(store: Store, key: string): void {
   for (const resolve of set) resolve();
 }
 
+/** Resolves when a holder in this process releases `key`, or after `ms` (the next poll). */
 function released(store: Store, key: string, ms: number): Promise<void> {
   return new Promise<void>((resolve) => {
     let byKey = waiters.get(store);
@@ -30,14 +31,13 @@ function released(store: Store, key: string, ms: number): Promise<void> {
       byKey = new Map();
       waiters.set(store, byKey);
     }
-    let set = byKey.get(key);
-    if (!set) {
-      set = new Set();
-      byKey.set(key, set);
-    }
+    const map = byKey;
+    const set = map.get(key) ?? new Set<() => void>();
+    map.set(key, set);
     const done = () => {
       clearTimeout(timer);
       set.delete(done);
+      if (set.size === 0 && map.get(key) === set) map.delete(key);
       resolve();
     };
     const timer = setTimeout(done, ms);
