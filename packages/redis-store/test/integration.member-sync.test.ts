@@ -1,8 +1,10 @@
 /**
- * Two member-sync workers (two processes, each with its own client and Redis connection)
- * receive the same signed webhook delivery: it is applied to the access system once.
+ * Member-sync workers as separate processes would run them (each with its own client and Redis
+ * connection): the same signed webhook delivery is applied to the access system once, and work
+ * on one member is serialised through Redis.
  */
 import {
+  type AccessTarget,
   type AccessUser,
   createMemberSync,
   OfficeRnDClient,
@@ -110,7 +112,7 @@ describeWithRedis('createMemberSync on Redis stores (one webhook, two workers)',
       upsertUser: (user: AccessUser) => void users.set(user.id, user),
       removeUser: (id: string) => void users.delete(id),
     };
-    const workerOn = (target: typeof plainTarget) => {
+    const workerOn = (target: AccessTarget) => {
       const store = createRedisStore({ url: redis().url });
       stores.push(store);
       const client = new OfficeRnDClient({ orgSlug: 'acme', clientId: 'app-1', clientSecret: CLIENT_SECRET, store });
