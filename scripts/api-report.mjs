@@ -313,7 +313,12 @@ function renderEntry(pkg, entry) {
 
   const reexportLines = [...reexports]
     .sort((a, b) => compare(a[0], b[0]))
-    .map(([from, names]) => `export { ${names.join(', ')} } from '${from}';`);
+    // one name a line past a few, so that a diff names what changed
+    .map(([from, names]) =>
+      names.length <= 4
+        ? `export { ${names.join(', ')} } from '${from}';`
+        : `export {\n${names.map((n) => `    ${n},`).join('\n')}\n} from '${from}';`,
+    );
   const blocks = [[...namespaces, ...reexportLines].join('\n'), ...declarations].filter(Boolean);
   const lines = [`## \`${entry.specifier}\``, ''];
   lines.push(`${exported.length} exported names (${values} values, ${exported.length - values} types only).`);
