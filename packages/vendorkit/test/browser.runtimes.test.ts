@@ -6,7 +6,7 @@ import { existsSync } from 'node:fs';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { fileURLToPath } from 'node:url';
-import { encodeAutologinData } from '@vendorkit/printlounge-sso';
+import { createSsoUrl, encodeAutologinData, encodeSsoData } from '@vendorkit/printlounge-sso';
 import { encrypt, mcryptEncrypt, Rijndael } from '@vendorkit/rijndael';
 import { build } from 'esbuild';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -49,7 +49,33 @@ const CASES = {
     },
     { fields: { customer_user_name: 'A.B-C_D', customfield1: 'ä ö ü & = ~ * +' }, passphrase: 'sixteen byte key' },
   ],
+  // SSO v2: AES-CBC through the same cipher (128-bit block), the IV's SHA-256, every method and IV rule.
+  sso: [
+    {
+      fields: { customer_user_name: 'max@example.com', view_settings: { header: 0 } },
+      passphrase: 'kurz5',
+      method: 'aes-128-cbc',
+      iv: 'passphrase',
+    },
+    {
+      fields: { customer_user_name: 'x', customfield1: 'Grüße & 😀' },
+      passphrase: 'Hier steht die geheime Passphrase',
+      method: 'aes-192-cbc',
+      iv: 'method',
+    },
+    {
+      fields: { customer_user_name: 'y', lang: 'de_DE' },
+      passphrase: 'Geheime-Pässe-€-Schlüssel',
+      method: 'aes-256-cbc',
+      iv: hex(bytesOf(16, 4)),
+    },
+  ],
 };
+const ssoOptions = (c: (typeof CASES.sso)[number], fromHex: (h: string) => Uint8Array) => ({
+  method: c.method as 'aes-128-cbc',
+  iv: c.iv === 'passphrase' || c.iv === 'method' ? c.iv : fromHex(c.iv),
+});
+const SSO_NOW = Date.UTC(2026, 11, 1, 21, 0, 0);
 
 describe.runIf(mode === 'run')('pure packages in headless Chromium', () => {
   let server: Server;
@@ -102,33 +128,57 @@ describe.runIf(mode === 'run')('pure packages in headless Chromium', () => {
       content: "import * as m from '/bundle.js'; window.vendorkitBundle = m;",
     });
     await page.waitForFunction(() => 'vendorkitBundle' in window);
-    const inBrowser = await page.evaluate((cases) => {
-      // biome-ignore lint/suspicious/noExplicitAny: the bundle's shape is checked by the comparisons below
-      const m = (window as any).vendorkitBundle;
-      const toHex = (b: Uint8Array) => Array.from(b, (x) => x.toString(16).padStart(2, '0')).join('');
-      const fromHex = (h: string) => Uint8Array.from(h.match(/../g) ?? [], (x) => Number.parseInt(x, 16));
-      return {
-        nodeGlobals:
-          typeof (globalThis as { process?: unknown }).process + typeof (globalThis as { Buffer?: unknown }).Buffer,
-        mcrypt: cases.mcrypt.map((c) =>
-          toHex(m.rijndael.mcryptEncrypt(c.cipher, c.key, c.data, c.mode, c.iv ? fromHex(c.iv) : undefined)),
-        ),
-        blocks: cases.blocks.map((c) =>
-          toHex(new m.rijndael.Rijndael(fromHex(c.key), c.bits).encryptBlock(fromHex(c.block))),
-        ),
-        pkcs7: toHex(
-          m.rijndael.encrypt(cases.pkcs7.data, fromHex(cases.pkcs7.key), {
-            blockBits: cases.pkcs7.blockBits,
-            padding: 'pkcs7',
-            mode: 'ecb',
+    const inBrowser = await page.evaluate(
+      (cases) => {
+        // biome-ignore lint/suspicious/noExplicitAny: the bundle's shape is checked by the comparisons below
+        const m = (window as any).vendorkitBundle;
+        const { now } = cases;
+        const toHex = (b: Uint8Array) => Array.from(b, (x) => x.toString(16).padStart(2, '0')).join('');
+        const fromHex = (h: string) => Uint8Array.from(h.match(/../g) ?? [], (x) => Number.parseInt(x, 16));
+        return {
+          nodeGlobals:
+            typeof (globalThis as { process?: unknown }).process + typeof (globalThis as { Buffer?: unknown }).Buffer,
+          mcrypt: cases.mcrypt.map((c) =>
+            toHex(m.rijndael.mcryptEncrypt(c.cipher, c.key, c.data, c.mode, c.iv ? fromHex(c.iv) : undefined)),
+          ),
+          blocks: cases.blocks.map((c) =>
+            toHex(new m.rijndael.Rijndael(fromHex(c.key), c.bits).encryptBlock(fromHex(c.block))),
+          ),
+          pkcs7: toHex(
+            m.rijndael.encrypt(cases.pkcs7.data, fromHex(cases.pkcs7.key), {
+              blockBits: cases.pkcs7.blockBits,
+              padding: 'pkcs7',
+              mode: 'ecb',
+            }),
+          ),
+          autologin: cases.autologin.map((c) => m.sso.encodeAutologinData(c.fields, c.passphrase)),
+          roundTrip: cases.autologin.map((c) =>
+            m.sso.decodeAutologinData(m.sso.encodeAutologinData(c.fields, c.passphrase), c.passphrase),
+          ),
+          sso: cases.sso.map((c) => {
+            const options = {
+              method: c.method,
+              iv: c.iv === 'passphrase' || c.iv === 'method' ? c.iv : fromHex(c.iv),
+            };
+            const h = m.sso.encodeSsoData(c.fields, c.passphrase, options);
+            const url = m.sso.createSsoUrl({
+              shop: 'demo',
+              passphrase: c.passphrase,
+              fields: c.fields,
+              now: now,
+              ...options,
+            });
+            return {
+              h,
+              url,
+              back: m.sso.decodeSsoData(h, c.passphrase, options),
+              parsed: m.sso.parseSsoUrl(url, { passphrase: c.passphrase, now, ...options }).customer_user_name,
+            };
           }),
-        ),
-        autologin: cases.autologin.map((c) => m.sso.encodeAutologinData(c.fields, c.passphrase)),
-        roundTrip: cases.autologin.map((c) =>
-          m.sso.decodeAutologinData(m.sso.encodeAutologinData(c.fields, c.passphrase), c.passphrase),
-        ),
-      };
-    }, CASES);
+        };
+      },
+      { ...CASES, now: SSO_NOW },
+    );
 
     const fromHex = (h: string) => Uint8Array.from(Buffer.from(h, 'hex'));
     expect(inBrowser.nodeGlobals).toBe('undefinedundefined');
@@ -150,6 +200,20 @@ describe.runIf(mode === 'run')('pure packages in headless Chromium', () => {
     expect(inBrowser.roundTrip).toEqual(
       CASES.autologin.map((c) => Object.fromEntries(Object.entries(c.fields).map(([k, v]) => [k, String(v)]))),
     );
+    expect(inBrowser.sso.map((r) => [r.h, r.url])).toEqual(
+      CASES.sso.map((c) => [
+        encodeSsoData(c.fields, c.passphrase, ssoOptions(c, fromHex)),
+        createSsoUrl({
+          shop: 'demo',
+          passphrase: c.passphrase,
+          fields: c.fields,
+          now: SSO_NOW,
+          ...ssoOptions(c, fromHex),
+        }),
+      ]),
+    );
+    expect(inBrowser.sso.map((r) => r.parsed)).toEqual(CASES.sso.map((c) => c.fields.customer_user_name));
+    expect(inBrowser.sso[0]!.back).toEqual({ customer_user_name: 'max@example.com', 'view_settings[header]': '0' });
     await page.close();
   });
 });
