@@ -6,7 +6,13 @@ import { existsSync } from 'node:fs';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { fileURLToPath } from 'node:url';
-import { createSsoUrl, encodeAutologinData, encodeSsoData } from '@vendorkit/printlounge-sso';
+import {
+  createSsoUrl,
+  encodeAutologinData,
+  encodeSsoData,
+  type SsoCipherOptions,
+  type SsoMethod,
+} from '@vendorkit/printlounge-sso';
 import { encrypt, mcryptEncrypt, Rijndael } from '@vendorkit/rijndael';
 import { build } from 'esbuild';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -71,8 +77,8 @@ const CASES = {
     },
   ],
 };
-const ssoOptions = (c: (typeof CASES.sso)[number], fromHex: (h: string) => Uint8Array) => ({
-  method: c.method as 'aes-128-cbc',
+const ssoOptions = (c: (typeof CASES.sso)[number], fromHex: (h: string) => Uint8Array): SsoCipherOptions => ({
+  method: c.method as SsoMethod,
   iv: c.iv === 'passphrase' || c.iv === 'method' ? c.iv : fromHex(c.iv),
 });
 const SSO_NOW = Date.UTC(2026, 11, 1, 21, 0, 0);
