@@ -31,6 +31,10 @@ export function encodeWithCipher(cipher: Rijndael, fields: QueryFields): string 
  * `urlencode(trim(base64_encode(mcrypt_encrypt(MCRYPT_RIJNDAEL_256, $passphrase, http_build_query($fields), MCRYPT_MODE_ECB, $iv))))`.
  * Byte-identical to PHP 8 + mcrypt for flat fields (see {@link httpBuildQuery} for the value rules).
  *
+ * **No splice guarantee.** ECB without a MAC: a user who gets several such values with text of his own
+ * in them can rearrange their 32-byte blocks into one that logs in as someone else. Links for users come
+ * from `createAutologinUrl` or a signer, whose aligned layout prevents that (see "Security" in the README).
+ *
  * Checks value types only — use `createAutologinUrl` for the vendor's field rules.
  * The result is already URL-encoded: append it to `autologin.php?u_data=` as it is.
  *
@@ -98,8 +102,8 @@ function isQueryText(bytes: Uint8Array, length: number): boolean {
   return true;
 }
 
-/** @internal Decrypts ciphertext with an expanded key and parses it like PHP's `parse_str`. */
-export function decodeWithCipher(cipher: Rijndael, ciphertext: Uint8Array): Record<string, string> {
+/** @internal Decrypts ciphertext with an expanded key to the query string (trailing zero padding removed). */
+export function decryptQuery(cipher: Rijndael, ciphertext: Uint8Array): string {
   const plain = new Uint8Array(ciphertext.length);
   for (let off = 0; off < plain.length; off += BLOCK) cipher.decryptBlockInto(ciphertext, off, plain, off);
   let length = plain.length;
@@ -112,7 +116,12 @@ export function decodeWithCipher(cipher: Rijndael, ciphertext: Uint8Array): Reco
   }
   let query = '';
   for (let i = 0; i < length; i++) query += String.fromCharCode(plain[i]!);
-  const fields = parseStr(query);
+  return query;
+}
+
+/** @internal Decrypts ciphertext with an expanded key and parses it like PHP's `parse_str`. */
+export function decodeWithCipher(cipher: Rijndael, ciphertext: Uint8Array): Record<string, string> {
+  const fields = parseStr(decryptQuery(cipher, ciphertext));
   if (fields === undefined) {
     throw new PrintLoungeError(
       'invalid_u_data',

@@ -1,10 +1,34 @@
 import type { Rijndael } from '@vendorkit/rijndael';
-import { decodeWithCipher, encodeWithCipher, uDataToCiphertext } from './autologin-data.js';
+import {
+  decodeWithCipher,
+  decryptQuery,
+  encodeWithCipher,
+  encryptQuery,
+  uDataToCiphertext,
+  urlencodeBase64,
+} from './autologin-data.js';
+import { bytesToBase64 } from './base64.js';
 import { PrintLoungeError } from './errors.js';
-import { type AutologinFields, type AutologinFieldsInput, autologinFieldsSchema, validateFields } from './fields.js';
+import {
+  AUTOLOGIN_FIELD_NAMES,
+  type AutologinFields,
+  type AutologinFieldsInput,
+  autologinFieldsSchema,
+  validateFields,
+} from './fields.js';
+import { alignedQuery } from './layout.js';
 import { type NowOption, nonNegativeSeconds, positiveSeconds, unixSeconds } from './options.js';
 import { type KeyHandling, passphraseCipher } from './passphrase.js';
-import { phpQueryParameter, type QueryFields, type QueryValue } from './php-query.js';
+import {
+  parseStr,
+  phpQueryParameter,
+  phpScalarToString,
+  type QueryFields,
+  type QueryValue,
+  quotedName,
+  type StrictQueryRule,
+  strictQueryFields,
+} from './php-query.js';
 import { autologinEndpoint, type ShopLocation } from './shop-url.js';
 
 /** Fields for a new link: like {@link AutologinFieldsInput}, but `valid_to` may be left to `validFor`. */
@@ -67,6 +91,15 @@ function validatedQueryFields(fields: AutologinLinkFields, timing: LinkTimingOpt
   return ordered;
 }
 
+/** The `u_data` of validated fields in the splice-resistant layout (see layout.ts); PHP reads the same fields. */
+function alignedUData(cipher: Rijndael, fields: ReadonlyMap<string, QueryValue>): string {
+  const pairs: Array<[string, string]> = [];
+  for (const [name, value] of fields) {
+    if (value !== null && value !== undefined) pairs.push([name, phpScalarToString(name, value)]);
+  }
+  return urlencodeBase64(bytesToBase64(encryptQuery(cipher, alignedQuery(pairs, 32))));
+}
+
 function linkFor(endpoint: string, uData: string): string {
   return `${endpoint}${endpoint.includes('?') ? '&' : '?'}u_data=${uData}`;
 }
@@ -98,7 +131,7 @@ export function createAutologinSigner(options: AutologinSignerOptions): Autologi
   return {
     endpoint,
     createUrl(fields, timing = {}) {
-      return linkFor(endpoint, encodeWithCipher(cipher, validatedQueryFields(fields, timing)));
+      return linkFor(endpoint, alignedUData(cipher, validatedQueryFields(fields, timing)));
     },
     encode(fields) {
       return encodeWithCipher(cipher, fields);
@@ -119,6 +152,15 @@ export interface ParseAutologinUrlOptions {
   now?: NowOption;
   /** Seconds a link is still accepted after `valid_to`, for clocks that disagree. Default 30. */
   clockSkewSeconds?: number;
+  /**
+   * Default `true`: refuse links whose decrypted query has a field twice, a name PHP's `parse_str` would
+   * rewrite (leading space, ' ', '.', '[', NUL), a piece without `=`, or a field not in the vendor's table
+   * — links from `createAutologinUrl` never do, links spliced from other links mostly do
+   * (`invalid_field`, rule `duplicate_field`, `rewritten_name`, `missing_value`, `unknown_field`).
+   * `false` reads the link as PHP would (a later duplicate wins, unknown fields kept as strings), for
+   * senders that add shop-specific fields or build queries by hand.
+   */
+  strict?: boolean;
 }
 
 /** The `u_data` parameter of an autologin URL, as sent (still URL-encoded). */
@@ -141,8 +183,9 @@ function rawUData(url: string | URL): string {
 
 /**
  * The receiving side: reads `u_data` from an autologin URL (absolute, or a path with query like
- * `req.url`), decrypts it, validates the fields like {@link createAutologinUrl} (unknown extra fields are
- * kept as strings) and rejects expired links.
+ * `req.url`), decrypts it, validates the fields like {@link createAutologinUrl} and rejects expired links.
+ * By default it also refuses what only a spliced or hand-made link holds (see
+ * {@link ParseAutologinUrlOptions.strict}); with `strict: false` unknown extra fields are kept as strings.
  *
  * @throws PrintLoungeError `invalid_url`, `missing_u_data`, `invalid_u_data`, `invalid_passphrase`,
  *   `invalid_key_size`, `missing_field`, `invalid_field`, `expired`.
@@ -181,11 +224,20 @@ export interface AutologinReceiver {
  */
 export function createAutologinReceiver(options: AutologinReceiverOptions): AutologinReceiver {
   const skew = nonNegativeSeconds(options.clockSkewSeconds ?? 30, 'clockSkewSeconds');
+  const strict = options.strict ?? true;
   const cipher = passphraseCipher(options.passphrase, options.keyHandling);
   return {
     parse(url, parseOptions = {}) {
       const now = unixSeconds(parseOptions.now);
-      return checkAutologinFields(decodeWithCipher(cipher, uDataToCiphertext(rawUData(url))), now, skew);
+      const query = decryptQuery(cipher, uDataToCiphertext(rawUData(url)));
+      const fields = strict ? strictQueryFields(query, isAutologinField, refuseField) : parseStr(query);
+      if (fields === undefined) {
+        throw new PrintLoungeError(
+          'invalid_u_data',
+          'u_data decrypted to a query string whose names or values are not UTF-8.',
+        );
+      }
+      return checkAutologinFields(fields, now, skew);
     },
     decode(uData) {
       return decodeWithCipher(cipher, uDataToCiphertext(uData));
@@ -194,6 +246,24 @@ export function createAutologinReceiver(options: AutologinReceiverOptions): Auto
       cipher.wipe();
     },
   };
+}
+
+const AUTOLOGIN_FIELDS = new Set<string>(AUTOLOGIN_FIELD_NAMES);
+const isAutologinField = (name: string) => AUTOLOGIN_FIELDS.has(name);
+
+const STRICT_REASON: Record<StrictQueryRule, string> = {
+  rewritten_name: "a field name PHP's parse_str would rewrite",
+  missing_value: 'a field without "="',
+  unknown_field: "a field that is not in the vendor's table",
+  duplicate_field: 'a field that occurs twice',
+};
+
+function refuseField(rule: StrictQueryRule, name: string): never {
+  throw new PrintLoungeError(
+    'invalid_field',
+    `The link holds ${STRICT_REASON[rule]} (${quotedName(name)}). Links from createAutologinUrl never do: it was spliced from other links or built by hand. Pass strict: false to read it as PHP would.`,
+    { field: name, rule },
+  );
 }
 
 /** @internal Validates decoded fields (unknown ones kept: a newer sender may add some) and the expiry. */

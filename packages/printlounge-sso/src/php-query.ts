@@ -369,6 +369,34 @@ export function parseStr(query: string): Record<string, string> | undefined {
   return Object.fromEntries(out);
 }
 
+/** @internal One `&`-separated piece of a query string, as PHP's `parse_str` reads it. */
+export interface QueryPiece {
+  /** The name after URL-decoding, before PHP's rewriting. */
+  decodedName: string;
+  /** The name PHP registers (leading spaces dropped, ' ' and '.' as '_', …); `undefined` when PHP drops it. */
+  name: string | undefined;
+  value: string;
+  /** The piece had an `=`. */
+  hasValue: boolean;
+}
+
+/**
+ * @internal The pieces of `query` in order, empty ones skipped — what {@link parseStr} builds its result
+ * from, for receivers that check more than PHP does. `undefined` when a name or value is not valid UTF-8.
+ */
+export function queryPieces(query: string): QueryPiece[] | undefined {
+  const pieces: QueryPiece[] = [];
+  for (const piece of query.split('&')) {
+    if (piece === '') continue;
+    const eq = piece.indexOf('=');
+    const decodedName = phpUrldecode(eq === -1 ? piece : piece.slice(0, eq));
+    const value = phpUrldecode(eq === -1 ? '' : piece.slice(eq + 1));
+    if (decodedName === undefined || value === undefined) return undefined;
+    pieces.push({ decodedName, name: phpVariableName(decodedName), value, hasValue: eq !== -1 });
+  }
+  return pieces;
+}
+
 /** PHP's rewriting of a (decoded) flat variable name, as in {@link parseStr}; `undefined` when PHP drops it. */
 function phpVariableName(decoded: string): string | undefined {
   const nul = decoded.indexOf('\0');
@@ -396,4 +424,38 @@ export function phpQueryParameter(query: string, name: string): string | undefin
       found = eq === -1 ? '' : piece.slice(eq + 1);
   }
   return found;
+}
+
+/** @internal What a strict receiver refuses in a decoded query string (see {@link strictQueryFields}). */
+export type StrictQueryRule = 'rewritten_name' | 'missing_value' | 'unknown_field' | 'duplicate_field';
+
+/**
+ * @internal The fields of `query` for a strict receiver: every piece must be `name=value` with a name PHP
+ * keeps as it is (no leading space, no ' ' or '.', no NUL, no '[' that would make an array), known to `isKnown`, and
+ * given once. Links from our senders always are; a spliced one mostly is not. `fail` reports a breach
+ * (it must throw); a name in its message is quoted and cut to 40 characters, as it may be junk.
+ * `undefined` when a name or value is not valid UTF-8.
+ */
+export function strictQueryFields(
+  query: string,
+  isKnown: (name: string) => boolean,
+  fail: (rule: StrictQueryRule, name: string) => never,
+): Record<string, string> | undefined {
+  const pieces = queryPieces(query);
+  if (pieces === undefined) return undefined;
+  const fields: Record<string, string> = {};
+  for (const piece of pieces) {
+    if (piece.name !== piece.decodedName || piece.name.includes('[')) fail('rewritten_name', piece.decodedName);
+    const name = piece.decodedName;
+    if (!piece.hasValue) fail('missing_value', name);
+    if (!isKnown(name)) fail('unknown_field', name);
+    if (Object.hasOwn(fields, name)) fail('duplicate_field', name);
+    fields[name] = piece.value;
+  }
+  return fields;
+}
+
+/** @internal A field name from a received link, safe to put into a message: quoted, at most 40 characters. */
+export function quotedName(name: string): string {
+  return JSON.stringify(name.length > 40 ? `${name.slice(0, 40)}…` : name);
 }

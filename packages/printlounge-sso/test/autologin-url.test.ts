@@ -257,12 +257,13 @@ describe('parseAutologinUrl', () => {
   const link = (fields: Record<string, unknown>, options: { validFor?: number } = {}) =>
     createAutologinUrl({ shop: 'demo', passphrase, fields: fields as never, now, ...options });
 
-  it('decodes, validates and returns normalised fields, keeping unknown extras', () => {
+  it('decodes, validates and returns normalised fields, keeping unknown extras with strict: false', () => {
     const url = `${createAutologinSigner({ shop: 'demo', passphrase }).endpoint}?u_data=${encodeAutologinData(
       { customer_user_name: 'max', valid_to: nowSeconds + 10, qty: 5, extra_field: 'kept' },
       passphrase,
     )}`;
-    expect(parseAutologinUrl(url, { passphrase, now })).toEqual({
+    expect(thrown(() => parseAutologinUrl(url, { passphrase, now })).rule).toBe('unknown_field');
+    expect(parseAutologinUrl(url, { passphrase, now, strict: false })).toEqual({
       customer_user_name: 'max',
       valid_to: nowSeconds + 10,
       qty: 5,

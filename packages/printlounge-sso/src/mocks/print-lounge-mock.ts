@@ -45,6 +45,12 @@ export interface PrintLoungeMockOptions {
   iv?: SsoIv;
   /** SSO v2: seconds a link is accepted after its `request_time`. Default 500 (the vendor's default). */
   maxAgeSeconds?: number;
+  /**
+   * Default `true`: like `parseAutologinUrl`, refuse links with a field twice, a name PHP would rewrite,
+   * a piece without `=` or an unknown field (a 400 page, `invalid_field`). Stricter than the real shop,
+   * whose parse_str takes the last duplicate, so tests notice spliced links. `false`: read them as PHP would.
+   */
+  strict?: boolean;
 }
 
 /** A login the mock accepted. */
@@ -183,7 +189,12 @@ export function createPrintLoungeMock(options: PrintLoungeMockOptions): PrintLou
     let receiver: AutologinReceiver;
     let ssoReceiver: SsoReceiver;
     try {
-      receiver = createAutologinReceiver({ passphrase: config.passphrase, keyHandling, clockSkewSeconds: skew });
+      receiver = createAutologinReceiver({
+        passphrase: config.passphrase,
+        keyHandling,
+        clockSkewSeconds: skew,
+        strict: options.strict ?? true,
+      });
       ssoReceiver = createSsoReceiver({
         passphrase: config.passphrase,
         method: config.method ?? options.method,
