@@ -19,7 +19,8 @@
 //
 // Needs the packages built (`pnpm run build`; `npm test` builds first). Uses the npm cache
 // (--prefer-offline). Options: --keep (keep the temporary folder). VENDORKIT_NODE24 may name a
-// Node 24 binary (.ci/run passes the one it fetched); otherwise node@24 is fetched from npm.
+// Node 24 binary (.ci/run passes the one it fetched); otherwise node@24 is fetched from npm into
+// node_modules/.cache/vendorkit-artifacts, where Deno and Bun are kept too.
 import { spawn } from 'node:child_process';
 import { cpSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
@@ -220,12 +221,17 @@ async function npmInstall(dir, specs, env = baseEnv) {
   return output;
 }
 
+// Node 24, Deno and Bun are tools, not what is tested: they are kept between runs (deleting
+// ~400 MB of binaries took longer than the checks that use them).
+const toolCache = join(root, 'node_modules/.cache/vendorkit-artifacts');
+
 const node24 = check('Node 24 for the msw 3 app', async () => {
   let bin = process.env.VENDORKIT_NODE24;
   if (!bin) {
-    const prefix = join(work, 'node24');
-    await execOk('npm', [...NPM_INSTALL, '--no-save', '--prefix', prefix, NODE24], { env: baseEnv });
+    const prefix = join(toolCache, NODE24);
     bin = join(prefix, 'node_modules/.bin/node');
+    if (!existsSync(bin))
+      await execOk('npm', [...NPM_INSTALL, '--no-save', '--prefix', prefix, NODE24], { env: baseEnv });
   }
   const version = (await execOk(bin, ['--version'])).stdout.trim();
   assert(version.startsWith('v24.'), `${bin} is ${version}`);
@@ -268,12 +274,16 @@ const msw3 = check('msw 3 app: npm install every tarball + msw@3 under Node 24 (
   return versions[0];
 });
 
-const runtimesDir = join(work, 'runtimes');
-const runtimes = check(`Deno and Bun from npm (${DENO}, ${BUN})`, async () => {
-  await execOk('npm', [...NPM_INSTALL, '--no-save', '--prefix', runtimesDir, DENO, BUN], { env: baseEnv });
-  const found = { deno: await runtimeBinary('deno'), bun: await runtimeBinary('bun') };
-  return found;
-});
+const runtimesDir = join(toolCache, `${DENO}-${BUN}`);
+let installing;
+const installRuntimesOnce = () => {
+  installing ??= execOk('npm', [...NPM_INSTALL, '--no-save', '--prefix', runtimesDir, DENO, BUN], { env: baseEnv });
+  return installing;
+};
+const runtimes = check(`Deno and Bun from npm (${DENO}, ${BUN})`, async () => ({
+  deno: await runtimeBinary('deno'),
+  bun: await runtimeBinary('bun'),
+}));
 
 /**
  * The runtime's binary. npm may leave install scripts unrun (npm 11 asks for them to be
@@ -295,9 +305,19 @@ async function runtimeBinary(name) {
     ),
   ];
   const works = async (bin) => existsSync(bin) && (await exec(bin, ['--version'], { env: baseEnv })).code === 0;
-  for (const bin of candidates()) if (await works(bin)) return bin;
-  await execOk('npm', ['rebuild', '--prefix', runtimesDir, name], { env: baseEnv });
-  for (const bin of candidates()) if (await works(bin)) return bin;
+  const find = async () => {
+    for (const bin of candidates()) if (await works(bin)) return bin;
+  };
+  let found = await find();
+  if (!found) {
+    await installRuntimesOnce();
+    found = await find();
+  }
+  if (!found) {
+    await execOk('npm', ['rebuild', '--prefix', runtimesDir, name], { env: baseEnv });
+    found = await find();
+  }
+  if (found) return found;
   throw new Error(`no working ${name} binary among ${candidates().join(', ')}`);
 }
 
