@@ -3,12 +3,13 @@
  *
  * 1. 1,000 concurrent requests through `session.http` from a cold start: how many token
  *    (getsession) requests reach the server (must be exactly 1).
- * 2. Cost per authorised request: plain `fetch`, plain `ky` and `session.http` against the
- *    same server in the same run, as time per request and ratio to plain fetch.
+ * 2. Cost per authorised request: plain `fetch`, core's request core alone (`createRequester`,
+ *    which `session.http` is built on) and `session.http` against the same server in the same
+ *    run, as time per request and ratio to plain fetch.
  */
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import ky from 'ky';
+import { createRequester } from '@vendorkit/core';
 import { McParkenSession } from '../src/index.js';
 
 let sessionRequests = 0;
@@ -64,11 +65,28 @@ const credentials = { apiKey: 'bench-apikey', username: 'bench@example.com', pas
 // 2. Cost per request, same server, same run. Concurrency 8 keeps the loopback busy without queueing.
 const session = new McParkenSession(credentials);
 await session.getAccessToken();
-const plainKy = ky.create({ prefixUrl: `${baseUrl}/`, retry: 0 });
+const core = createRequester({
+  baseUrl: `${baseUrl}/`,
+  userAgent: 'bench',
+  retries: 0,
+  toError: (failure) => new Error(failure.message),
+});
 const url = `${baseUrl}/parking/zones`;
 const contenders: Array<[string, () => Promise<unknown>]> = [
   ['plain fetch', async () => (await fetch(url, { headers: { authorization: 'Bearer x', apikey: 'k' } })).json()],
-  ['plain ky', () => plainKy.get('parking/zones', { headers: { authorization: 'Bearer x', apikey: 'k' } }).json()],
+  [
+    'core requester',
+    async () =>
+      JSON.parse(
+        (
+          await core.request({
+            method: 'GET',
+            path: 'parking/zones',
+            headers: { authorization: 'Bearer x', apikey: 'k' },
+          })
+        ).text,
+      ),
+  ],
   ['session.http', () => session.http.get('parking/zones').json()],
 ];
 

@@ -49,6 +49,8 @@ export interface McParkenErrorOptions {
   vendorMessage?: string;
   /** Short, secret-free description of the underlying failure (e.g. `ECONNRESET`). */
   reason?: string;
+  /** The answer's request id (`x-request-id` or `request-id` header), when it had one. */
+  requestId?: string;
 }
 
 /**
@@ -56,8 +58,8 @@ export interface McParkenErrorOptions {
  *
  * `code` is the vendor's `errorcode` as a string (`'401.1'`, `'403.0'`, `'405.0'`, `'401.2'`,
  * `'401'` or any other code McParken sends) or a transport code (`timeout`, `network_error`,
- * `invalid_response`, `http_error`). It never holds a `cause`: the underlying fetch or ky error
- * carries request headers and URLs with secrets, so only a redacted summary is kept.
+ * `invalid_response`, `http_error`, `outside_base_url`). It never holds a `cause`: the underlying
+ * fetch error may carry request headers and URLs with secrets, so only a redacted summary is kept.
  */
 export class McParkenError extends VendorkitError<McParkenErrorCode> {
   static override readonly family: string = 'mcparken-session';
@@ -70,6 +72,8 @@ export class McParkenError extends VendorkitError<McParkenErrorCode> {
   readonly vendorMessage?: string;
   /** Secret-free summary of the underlying failure (a socket error code, a parse problem). */
   readonly reason?: string;
+  /** The answer's request id (`x-request-id` or `request-id` header), for McParken's support. */
+  readonly requestId?: string;
 
   constructor(code: McParkenErrorCode, message: string, options: McParkenErrorOptions = {}) {
     super(code, message);
@@ -77,6 +81,7 @@ export class McParkenError extends VendorkitError<McParkenErrorCode> {
     if (options.url !== undefined) this.url = options.url;
     if (options.vendorMessage !== undefined) this.vendorMessage = options.vendorMessage;
     if (options.reason !== undefined) this.reason = options.reason;
+    if (options.requestId !== undefined) this.requestId = options.requestId;
   }
 
   /** Builds the error for a McParken `errorcode`, with a message that says what to do. */

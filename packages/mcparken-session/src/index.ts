@@ -1,4 +1,12 @@
-export { ConfigurationError, isVendorkitError } from '@vendorkit/core';
+export {
+  type ClientHooks,
+  ConfigurationError,
+  isVendorkitError,
+  type Logger,
+  type RequestInfo,
+  type RequestOptions,
+  type Store,
+} from '@vendorkit/core';
 export {
   isMcParkenError,
   McParkenError,
@@ -7,21 +15,13 @@ export {
   type McParkenTransportCode,
   type McParkenVendorCode,
 } from './errors.js';
-export {
-  DEFAULT_BASE_URL,
-  DEFAULT_REFRESH_MARGIN_SECONDS,
-  DEFAULT_REFUSED_LOGIN_COOLDOWN_MS,
-  DEFAULT_RETRIES,
-  DEFAULT_TIMEOUT_MS,
-  type McParkenSessionOptions,
-} from './options.js';
-export { McParkenSession, type McParkenSessionInfo, sessionCallBudgetMs } from './session.js';
-export {
-  type ParsedSession,
-  parseSessionAnswer,
-  parseVendorTime,
-  type SessionAnswer,
-  sessionResponseSchema,
-  tokenLifetimeMs,
-} from './session-response.js';
-export { detectVendorError, isExpiredTokenError, type VendorErrorBody } from './vendor-error.js';
+export type {
+  McParkenHttp,
+  McParkenHttpBodyOptions,
+  McParkenHttpOptions,
+  McParkenResponse,
+  McParkenResponsePromise,
+  SearchParamsInit,
+} from './http.js';
+export type { McParkenSessionOptions } from './options.js';
+export { McParkenSession, type McParkenSessionInfo, type McParkenTokenOptions } from './session.js';

@@ -1,9 +1,9 @@
-import { ConfigurationError, createMemoryStore, type Store } from '@vendorkit/core';
+import { type ClientHooks, ConfigurationError, createMemoryStore, type Logger, type Store } from '@vendorkit/core';
 
 /** McParken's production API. */
 export const DEFAULT_BASE_URL = 'https://mcparken.se/api';
-/** Default {@link McParkenSessionOptions.refreshMarginSeconds}. */
-export const DEFAULT_REFRESH_MARGIN_SECONDS = 10;
+/** Default {@link McParkenSessionOptions.refreshMarginMs}. */
+export const DEFAULT_REFRESH_MARGIN_MS = 10_000;
 /** Default {@link McParkenSessionOptions.timeoutMs}. */
 export const DEFAULT_TIMEOUT_MS = 10_000;
 /** Default {@link McParkenSessionOptions.retries}. */
@@ -22,8 +22,14 @@ export interface McParkenSessionOptions {
   /** API root; default `https://mcparken.se/api`. A trailing slash is optional. */
   baseUrl?: string;
   /**
-   * Renew this many seconds before the token expires. Default 10. The margin actually used is
-   * at most a quarter of the token's lifetime, so a short-lived token is not renewed on every call.
+   * Renew this many milliseconds before the token expires. Default 10 000. The margin actually
+   * used is at most a quarter of the token's lifetime, so a short-lived token is not renewed on
+   * every call.
+   */
+  refreshMarginMs?: number;
+  /**
+   * The same margin in seconds.
+   * @deprecated Use `refreshMarginMs` (milliseconds, like every other duration); this alias goes in the next release.
    */
   refreshMarginSeconds?: number;
   /** A `fetch` implementation; default `globalThis.fetch`, looked up at call time (so MSW sees it). */
@@ -33,10 +39,18 @@ export interface McParkenSessionOptions {
   /** Per-attempt deadline in milliseconds for every request (session call: headers and body). Default 10 000. */
   timeoutMs?: number;
   /**
-   * Retries on network errors, 408, 429 and 5xx for idempotent requests. Default 2. An answer with a
-   * McParken error body is never retried, whatever the method.
+   * Retries on network errors, timeouts, 408, 429 and 5xx for the login and idempotent requests
+   * (GET, PUT, DELETE; others with `retry: true`), with jittered backoff. Default 2. An answer
+   * with a McParken error body is never retried, whatever the method.
    */
   retries?: number;
+  /**
+   * Told what happens (requests, retries, renewals, refusals); secrets already redacted. Every
+   * method is optional. Without a logger the package writes nothing anywhere.
+   */
+  logger?: Logger;
+  /** Called around every request (`onRequest`, `onResponse`, `onRetry`, `onError`), URLs redacted; for metrics and tracing. */
+  hooks?: ClientHooks;
   /**
    * After McParken refuses the login (`401.1`, `401.2`, `403.0`, `405.0` or any other error body to
    * the session call), answer every call with that refusal for this long instead of asking again,
@@ -61,11 +75,14 @@ export interface ResolvedOptions {
   password: string;
   baseUrl: string;
   refreshMarginMs: number;
-  fetch: typeof fetch;
+  /** The caller's fetch; undefined means `globalThis.fetch`, looked up per request. */
+  fetch?: typeof fetch;
   store: Store;
   timeoutMs: number;
   retries: number;
   refusedLoginCooldownMs: number;
+  logger?: Logger;
+  hooks?: ClientHooks;
   now: () => number;
 }
 
@@ -102,12 +119,7 @@ export function resolveOptions(options: McParkenSessionOptions): ResolvedOptions
     }
   }
   const baseUrl = resolveBaseUrl(options.baseUrl);
-  const marginSeconds = options.refreshMarginSeconds ?? DEFAULT_REFRESH_MARGIN_SECONDS;
-  if (typeof marginSeconds !== 'number' || !Number.isFinite(marginSeconds) || marginSeconds < 0) {
-    throw new ConfigurationError(
-      `McParkenSession option \`refreshMarginSeconds\` must be a finite number ≥ 0, got ${String(options.refreshMarginSeconds)}.`,
-    );
-  }
+  const refreshMarginMs = resolveRefreshMargin(options);
   const timeoutMs = options.timeoutMs ?? DEFAULT_TIMEOUT_MS;
   if (typeof timeoutMs !== 'number' || !Number.isFinite(timeoutMs) || timeoutMs <= 0 || timeoutMs > 2_147_483_647) {
     throw new ConfigurationError(
@@ -137,6 +149,14 @@ export function resolveOptions(options: McParkenSessionOptions): ResolvedOptions
   if (options.now !== undefined && typeof options.now !== 'function') {
     throw new ConfigurationError('McParkenSession option `now` must be a function returning epoch milliseconds.');
   }
+  for (const name of ['logger', 'hooks'] as const) {
+    const value: unknown = options[name];
+    if (value !== undefined && (typeof value !== 'object' || value === null)) {
+      throw new ConfigurationError(
+        `McParkenSession option \`${name}\` must be an object of optional functions (${name === 'logger' ? 'debug, info, warn, error' : 'onRequest, onResponse, onRetry, onError'}).`,
+      );
+    }
+  }
   const store = options.store;
   if (
     store !== undefined &&
@@ -151,21 +171,41 @@ export function resolveOptions(options: McParkenSessionOptions): ResolvedOptions
     );
   }
   const now = options.now ?? Date.now;
-  const userFetch = options.fetch;
   return {
     apiKey: options.apiKey,
     username: options.username,
     password: options.password,
     baseUrl,
-    refreshMarginMs: marginSeconds * 1000,
-    // Late-bound so test tools that patch globalThis.fetch after construction (MSW) are seen.
-    fetch: userFetch ?? ((input, init) => globalThis.fetch(input, init)),
+    refreshMarginMs,
+    ...(options.fetch === undefined ? {} : { fetch: options.fetch }),
     store: store ?? createMemoryStore({ now }),
     timeoutMs,
     retries,
     refusedLoginCooldownMs,
+    ...(options.logger === undefined ? {} : { logger: options.logger }),
+    ...(options.hooks === undefined ? {} : { hooks: options.hooks }),
     now,
   };
+}
+
+/** `refreshMarginMs`, or the deprecated `refreshMarginSeconds` converted; never both. */
+function resolveRefreshMargin(options: McParkenSessionOptions): number {
+  const { refreshMarginMs, refreshMarginSeconds } = options;
+  if (refreshMarginMs !== undefined && refreshMarginSeconds !== undefined) {
+    throw new ConfigurationError(
+      'McParkenSession options `refreshMarginMs` and `refreshMarginSeconds` were both given: pass only `refreshMarginMs` (`refreshMarginSeconds` is its deprecated alias in seconds).',
+    );
+  }
+  const [name, value, scale] =
+    refreshMarginSeconds === undefined
+      ? (['refreshMarginMs', refreshMarginMs ?? DEFAULT_REFRESH_MARGIN_MS, 1] as const)
+      : (['refreshMarginSeconds', refreshMarginSeconds, 1000] as const);
+  if (typeof value !== 'number' || !Number.isFinite(value) || value < 0) {
+    throw new ConfigurationError(
+      `McParkenSession option \`${name}\` must be a finite number ≥ 0, got ${String(value)}.`,
+    );
+  }
+  return value * scale;
 }
 
 /** Checks `baseUrl` and returns it without a trailing slash. The value is not echoed: it might embed credentials. */

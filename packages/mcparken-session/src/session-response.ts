@@ -118,10 +118,14 @@ export function tokenLifetimeMs(
  */
 export function parseSessionAnswer(
   answer: SessionAnswer,
-  context: { url?: string; secrets?: ReadonlyArray<string | undefined> } = {},
+  context: { url?: string; secrets?: ReadonlyArray<string | undefined>; requestId?: string } = {},
 ): ParsedSession {
   const { status, bodyText } = answer;
-  const base = { status, ...(context.url === undefined ? {} : { url: context.url }) };
+  const base = {
+    status,
+    ...(context.url === undefined ? {} : { url: context.url }),
+    ...(context.requestId === undefined ? {} : { requestId: context.requestId }),
+  };
   const vendorError = detectVendorError(bodyText, context.secrets);
   if (vendorError) {
     return throwError(

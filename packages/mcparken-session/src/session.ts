@@ -1,21 +1,33 @@
 import {
+  type ClientHooks,
   ConfigurationError,
-  createHttp,
+  createRequester,
   createTokenCache,
   credentialKey,
   REDACTED,
-  readTextUpTo,
+  type Requester,
+  type RequesterResponse,
+  type RequestFailure,
+  type RequestOptions,
+  type RequestSpec,
   redactSecrets,
   redactUrl,
   type TokenCache,
 } from '@vendorkit/core';
-import { type HTTPError, isHTTPError, type KyInstance } from 'ky';
 import { runsOnWebPage } from './environment.js';
 import { McParkenError } from './errors.js';
+import {
+  createHttpClient,
+  type HttpMethod,
+  type McParkenHttp,
+  type McParkenHttpBodyOptions,
+  type McParkenResponse,
+  toSearchParams,
+} from './http.js';
 import { type McParkenSessionOptions, type ResolvedOptions, resolveOptions } from './options.js';
 import { parseSessionAnswer } from './session-response.js';
-import { fetchWithDeadline, isNetworkFailure } from './transport.js';
 import { detectVendorError, isExpiredTokenError, type VendorErrorBody } from './vendor-error.js';
+import { USER_AGENT } from './version.js';
 
 /** Who is logged in and until when: the current token with McParken's user id. */
 export interface McParkenSessionInfo {
@@ -27,13 +39,24 @@ export interface McParkenSessionInfo {
   tokenType?: string;
   /** When the token expires, by this machine's clock: time of receipt plus the token's lifetime. */
   expiresAt: Date;
-  /** The token's lifetime in seconds, as computed from McParken's own fields. */
+  /** The token's lifetime in milliseconds, as computed from McParken's own fields. */
+  lifetimeMs: number;
+  /**
+   * The token's lifetime in seconds.
+   * @deprecated Use `lifetimeMs`; this field goes in the next release.
+   */
   lifetimeSeconds: number;
   /** McParken's `issued` text (server time), for display. */
   issued?: string;
   /** McParken's `expires` text (server time), for display. */
   expires?: string;
 }
+
+/**
+ * Per-call options of the token calls. A login is shared by every caller waiting for it, so a
+ * caller's headers could not apply to it: only the signal and the deadline are per call.
+ */
+export type McParkenTokenOptions = Pick<RequestOptions, 'signal' | 'timeoutMs'>;
 
 /** What the token cache holds per account: the token and what {@link McParkenSessionInfo} needs. */
 interface CachedSession {
@@ -46,14 +69,32 @@ interface CachedSession {
   expires?: string;
 }
 
+/** A login McParken refused, as kept in the store (no secret: the vendor message is already redacted). */
+interface RefusedLogin {
+  code: string;
+  status?: number;
+  vendorMessage?: string;
+  refusedAt: number;
+}
+
+/** One public call's cancellation: the caller's signal and the call's deadline (epoch ms). */
+interface CallScope {
+  signal?: AbortSignal;
+  timeoutMs?: number;
+  deadline?: number;
+}
+
+/** The statuses worth another attempt (core's default), unless the body is a McParken error. */
 const RETRY_STATUSES = new Set([408, 429, 500, 502, 503, 504]);
 const URL_SECRET_PARAMS = ['password', 'apikey', 'username', 'access_token', 'token'];
+/** McParken error bodies are small; larger answers are data and are not parsed for error fields. */
 const MAX_SNIFFED_BODY = 64 * 1024;
 /** Longest wait between session-call attempts (backoff or Retry-After); a longer Retry-After ends the retries. */
 const MAX_SESSION_RETRY_WAIT_MS = 5_000;
 /** Time for the store round trips around a session call (read the refusal, write the token) under the lock. */
 const STORE_MARGIN_MS = 5_000;
-const KY_METHODS = new Set(['get', 'post', 'put', 'patch', 'delete', 'head']);
+/** Access tokens remembered for `invalidate` and for redacting vendor messages that echo them. */
+const REMEMBERED_TOKENS = 16;
 
 /**
  * The longest a session call can take: every attempt's deadline (which holds even for a `fetch`
@@ -62,14 +103,6 @@ const KY_METHODS = new Set(['get', 'post', 'put', 'patch', 'delete', 'head']);
  */
 export function sessionCallBudgetMs(timeoutMs: number, retries: number): number {
   return (retries + 1) * timeoutMs + retries * MAX_SESSION_RETRY_WAIT_MS;
-}
-
-/** A login McParken refused, as kept in the store (no secret: the vendor message is already redacted). */
-interface RefusedLogin {
-  code: string;
-  status?: number;
-  vendorMessage?: string;
-  refusedAt: number;
 }
 
 /**
@@ -85,31 +118,40 @@ export class McParkenSession {
   /** The API root, without a trailing slash. */
   readonly baseUrl: string;
   /**
-   * A ky instance on `baseUrl` (`session.http.get('parking/zones')` → `${baseUrl}/parking/zones`)
-   * that sends `Authorization: Bearer <token>` and `apikey`. When an answer carries McParken's
-   * expired-token body (`errorcode` 401, any HTTP status), it drops that token, gets a new one
-   * (one session call for all requests that hit the expiry together) and repeats the request
-   * once; a second refusal throws `McParkenError` `'401'`. Any other McParken error body throws its
-   * code, even in a 2xx answer, and is never retried. Failures are `McParkenError`s
-   * (vendor code, `http_error`, `timeout`, `network_error`) with redacted URLs and no `cause`.
-   * Only addresses under `baseUrl` are requested: anything else (a `URL` or `Request` elsewhere,
-   * `'../x'`, `'/x'`, an absolute URL string, encoded dot segments) throws `outside_base_url`
-   * before anything is sent, and redirects are not followed.
-   * Limit: ky's own per-call `timeout` option bypasses this; use `timeoutMs` instead.
+   * Requests to McParken's API: `session.http.get('parking/zones')` requests
+   * `${baseUrl}/parking/zones` with `Authorization: Bearer <token>` and `apikey`, and resolves to
+   * the answer (`status`, `headers`, `requestId`, `json()`, `text()`; or chain
+   * `.json()`). When an answer carries McParken's expired-token body (`errorcode` 401, any HTTP
+   * status), the token is dropped and renewed (one login for all requests that hit the expiry
+   * together) and the request repeated once; a second refusal throws `McParkenError` `'401'`.
+   * Any other McParken error body throws its code, even in a 2xx answer, and is never retried.
+   * Non-2xx answers throw `http_error`; transport failures `timeout` or `network_error` — all
+   * with `status`/`requestId` where known, URLs redacted and no `cause`. Only addresses under
+   * `baseUrl` are requested: anything else (`'../x'`, `'/x'`, another origin, encoded dot
+   * segments) throws `outside_base_url` before anything is sent, and redirects are not followed.
    */
-  readonly http: KyInstance;
+  readonly http: McParkenHttp;
 
   readonly #options: ResolvedOptions;
   /** Store key of a refused login of these credentials: a digest of all of them (Web Crypto digests are asynchronous). */
   readonly #refusalKey: Promise<string>;
   readonly #tokens: TokenCache;
+  /** The session call (`getsession`): waits between attempts capped so the renewal lock covers the call. */
+  readonly #loginRequests: Requester;
+  /** Requests made through `http`. */
+  readonly #apiRequests: Requester;
   /** The last refusal of these credentials seen by this session (the store may hold a newer one from another process). */
   #refusal: RefusedLogin | undefined;
   /** Serialized cache entries by access token, so `invalidate(accessToken)` can name the exact entry. */
   readonly #entries = new Map<string, string>();
-  readonly #retryableErrors = new WeakSet<object>();
   /** The last cache entry decoded, so the hot path does not parse JSON on every request. */
   #lastDecoded: { serialized: string; entry: CachedSession } | undefined;
+  /** Calls waiting for a token right now. A login none of them waits for any more is abandoned. */
+  #waiting = 0;
+  /** Aborts the login in flight, if any. */
+  #loginInFlight: AbortController | undefined;
+  /** Reasons the abandoned logins were aborted with: a caller that joined one just then starts another. */
+  readonly #abandoned = new WeakSet<object>();
 
   constructor(options: McParkenSessionOptions) {
     if (runsOnWebPage() && options?.dangerouslyAllowBrowser !== true) {
@@ -119,7 +161,7 @@ export class McParkenSession {
     }
     this.#options = resolveOptions(options);
     this.baseUrl = this.#options.baseUrl;
-    const { apiKey, username, password, timeoutMs, retries } = this.#options;
+    const { apiKey, username, password, timeoutMs, retries, logger } = this.#options;
     // Every piece of the credentials: a token (or a refusal) is found only by the credentials that
     // made it, never by a wrong password or another tenant on the same store.
     const material = [this.baseUrl, apiKey, username, password];
@@ -137,23 +179,47 @@ export class McParkenSession {
     this.#refusalKey = credentialKey('mcparken:refused-login', material);
     // Avoid an unhandled rejection before the first call; every call awaits the same promise and sees the error.
     this.#refusalKey.catch(() => undefined);
-    this.http = this.#createHttp();
+    const shared = {
+      baseUrl: `${this.baseUrl}/`,
+      userAgent: USER_AGENT,
+      ...(this.#options.fetch ? { fetch: this.#options.fetch } : {}),
+      timeoutMs,
+      retries,
+      redact: (text: string) => this.#showUrl(text),
+      ...(logger ? { logger } : {}),
+      ...(this.#options.hooks ? { hooks: boundHooks(this.#options.hooks) } : {}),
+      toError: (failure: RequestFailure) => this.#transportError(failure),
+    };
+    this.#loginRequests = createRequester({
+      ...shared,
+      retryMaxDelayMs: MAX_SESSION_RETRY_WAIT_MS,
+      maxRetryAfterMs: MAX_SESSION_RETRY_WAIT_MS,
+      totalTimeoutMs: sessionCallBudgetMs(timeoutMs, retries),
+    });
+    this.#apiRequests = createRequester(shared);
+    this.http = createHttpClient((method, path, callOptions) => this.#send(method, path, callOptions));
   }
 
-  /** A valid access token: cached, renewed before expiry, one session call however many callers wait. */
-  async getAccessToken(): Promise<string> {
-    return (await this.#currentEntry()).accessToken;
+  /**
+   * A valid access token: cached, renewed before expiry, one session call however many callers
+   * wait. `signal` and `timeoutMs` end this caller's wait (with the signal's reason, or
+   * `McParkenError` `timeout`); the login goes on for other callers, and is abandoned only
+   * when no caller waits for it any more.
+   */
+  async getAccessToken(options?: McParkenTokenOptions): Promise<string> {
+    return (await this.#entry(callScope(options))).accessToken;
   }
 
   /**
    * The current token with McParken's user id and its expiry (e.g. for "logged in as 72 until …").
-   * Gets or renews the token like {@link McParkenSession.getAccessToken}.
+   * Gets or renews the token like {@link McParkenSession.getAccessToken}, with the same options.
    */
-  async getSession(): Promise<McParkenSessionInfo> {
-    const entry = await this.#currentEntry();
+  async getSession(options?: McParkenTokenOptions): Promise<McParkenSessionInfo> {
+    const entry = await this.#entry(callScope(options));
     const info: McParkenSessionInfo = {
       accessToken: entry.accessToken,
       expiresAt: new Date(entry.receivedAt + entry.lifetimeMs),
+      lifetimeMs: entry.lifetimeMs,
       lifetimeSeconds: entry.lifetimeMs / 1000,
     };
     if (entry.userId !== undefined) info.userId = entry.userId;
@@ -167,14 +233,50 @@ export class McParkenSession {
    * Forgets `accessToken` (e.g. after McParken refused it elsewhere), so the next call gets a new one.
    * A token that was already replaced is left alone, so late callers do not discard the newer one.
    */
-  async invalidate(accessToken: string): Promise<void> {
-    const serialized = this.#entries.get(accessToken);
-    if (serialized !== undefined) await this.#tokens.invalidate(serialized);
+  async invalidate(accessToken: string, options?: McParkenTokenOptions): Promise<void> {
+    const scope = callScope(options);
+    scope.signal?.throwIfAborted();
+    await within(this.#forget(accessToken), scope);
   }
 
   /** Secret-free description for logs and `util.inspect`. */
   toJSON(): Record<string, unknown> {
     return { baseUrl: this.baseUrl };
+  }
+
+  async #forget(accessToken: string): Promise<void> {
+    const serialized = this.#entries.get(accessToken);
+    if (serialized !== undefined) await this.#tokens.invalidate(serialized);
+  }
+
+  /**
+   * The current session entry for one call. The call counts as waiting while it runs; when the
+   * last waiting call gives up (abort or deadline), the login in flight is abandoned, so nothing
+   * keeps running for nobody.
+   */
+  async #entry(scope: CallScope): Promise<CachedSession> {
+    scope.signal?.throwIfAborted();
+    this.#waiting += 1;
+    try {
+      for (;;) {
+        try {
+          return await within(this.#currentEntry(), scope);
+        } catch (error) {
+          // A login every other caller gave up on just before this one joined it: start another.
+          if (typeof error === 'object' && error !== null && this.#abandoned.has(error)) continue;
+          throw error;
+        }
+      }
+    } finally {
+      this.#waiting -= 1;
+      if (this.#waiting === 0 && this.#loginInFlight !== undefined) this.#loginInFlight.abort(this.#abandon());
+    }
+  }
+
+  #abandon(): McParkenError {
+    const reason = new McParkenError('aborted', 'The McParken login was abandoned: every call waiting for it gave up.');
+    this.#abandoned.add(reason);
+    return reason;
   }
 
   async #currentEntry(): Promise<CachedSession> {
@@ -199,75 +301,79 @@ export class McParkenSession {
   #remember(accessToken: string, serialized: string): void {
     this.#entries.delete(accessToken);
     this.#entries.set(accessToken, serialized);
-    if (this.#entries.size > 16) this.#entries.delete(this.#entries.keys().next().value as string);
+    if (this.#entries.size > REMEMBERED_TOKENS) this.#entries.delete(this.#entries.keys().next().value as string);
   }
 
+  /** What is redacted from URLs shown anywhere. */
   get #secrets(): string[] {
     return [this.#options.password, this.#options.apiKey, this.#options.username];
   }
 
+  /** What is redacted from vendor messages, which may echo headers: the credentials and the recent tokens. */
+  get #messageSecrets(): string[] {
+    return [...this.#secrets, ...this.#entries.keys()];
+  }
+
   /**
-   * Calls `session/getsession`, retrying network errors and 408/429/5xx (never a McParken error
-   * body), and returns the token for the cache. A refusal is remembered for `refusedLoginCooldownMs`
-   * and answered from memory (this session's, or the store's) instead of asking again.
+   * Calls `session/getsession` (retrying network failures, timeouts and 408/429/5xx, never a
+   * McParken error body) and returns the token for the cache. A refusal is remembered for
+   * `refusedLoginCooldownMs` and answered from memory (this session's, or the store's) instead of
+   * asking again. Nobody's signal is passed on: the login is shared, and abandoned only when no
+   * call waits for it.
    */
   async #requestToken(): Promise<{ token: string; lifetimeMs: number }> {
-    const { apiKey, username, password, retries, timeoutMs, now } = this.#options;
-    const url = new URL(`${this.baseUrl}/session/getsession`);
-    url.searchParams.set('username', username);
-    url.searchParams.set('password', password);
-    const shownUrl = `${this.baseUrl}/session/getsession?username=${REDACTED}&password=${REDACTED}`;
+    const { apiKey, username, password, now, logger } = this.#options;
     const refusalKey = await this.#refusalKey;
-    await this.#throwIfRecentlyRefused(refusalKey, shownUrl);
-    for (let attempt = 0; ; attempt += 1) {
-      let answer: Awaited<ReturnType<typeof fetchWithDeadline>>;
-      try {
-        answer = await fetchWithDeadline(
-          this.#options.fetch,
-          url.href,
-          { method: 'GET', headers: { apikey: apiKey, accept: 'application/json' } },
-          { timeoutMs, shownUrl, readBody: true },
-        );
-      } catch (error) {
-        if (isNetworkFailure(error) && attempt < retries) {
-          await sleep(backoffMs(attempt));
-          continue;
-        }
-        throw error;
-      }
-      const { response } = answer;
-      const bodyText = answer.bodyText ?? '';
-      const receivedAt = now();
-      const refusal = detectVendorError(bodyText, this.#secrets);
-      if (refusal) {
-        await this.#rememberRefusal(refusalKey, {
-          code: refusal.code,
-          status: response.status,
-          ...(refusal.message === undefined ? {} : { vendorMessage: refusal.message }),
-          refusedAt: now(),
-        });
-      } else if (RETRY_STATUSES.has(response.status) && attempt < retries) {
-        const wait = retryAfterMs(response.headers.get('retry-after')) ?? backoffMs(attempt);
-        if (wait <= MAX_SESSION_RETRY_WAIT_MS) {
-          await sleep(wait);
-          continue;
-        }
-      } else if (isRedirect(response.status)) {
-        throw this.#redirectError(response, url.href, shownUrl);
-      }
-      const parsed = parseSessionAnswer(
-        { status: response.status, bodyText, dateHeader: response.headers.get('date') },
-        { url: shownUrl, secrets: this.#secrets },
+    await this.#throwIfRecentlyRefused(
+      refusalKey,
+      `${this.baseUrl}/session/getsession?username=${REDACTED}&password=${REDACTED}`,
+    );
+    if (this.#waiting === 0) throw this.#abandon();
+    const controller = new AbortController();
+    this.#loginInFlight = controller;
+    let answer: RequesterResponse;
+    try {
+      answer = await this.#loginRequests.request(
+        {
+          method: 'GET',
+          path: 'session/getsession',
+          query: new URLSearchParams({ username, password }),
+          headers: { apikey: apiKey, accept: 'application/json' },
+          // Asking again after a refusal cannot succeed and counts towards locking the account.
+          retryOn: (busy) => RETRY_STATUSES.has(busy.status) && detectVendorError(busy.text) === undefined,
+        },
+        { signal: controller.signal },
       );
-      const entry: CachedSession = { accessToken: parsed.accessToken, receivedAt, lifetimeMs: parsed.lifetimeMs };
-      if (parsed.userId !== undefined) entry.userId = parsed.userId;
-      if (parsed.tokenType !== undefined) entry.tokenType = parsed.tokenType;
-      if (parsed.issued !== undefined) entry.issued = parsed.issued;
-      if (parsed.expires !== undefined) entry.expires = parsed.expires;
-      const serialized = JSON.stringify(entry);
-      this.#remember(entry.accessToken, serialized);
-      return { token: serialized, lifetimeMs: parsed.lifetimeMs };
+    } finally {
+      if (this.#loginInFlight === controller) this.#loginInFlight = undefined;
     }
+    const receivedAt = now();
+    const refusal = detectVendorError(answer.text, this.#secrets);
+    if (refusal) {
+      logger?.warn?.(
+        `McParken refused the login (${refusal.code}); the refusal is answered from memory for refusedLoginCooldownMs.`,
+        { code: refusal.code, status: answer.status, ...(answer.requestId ? { requestId: answer.requestId } : {}) },
+      );
+      await this.#rememberRefusal(refusalKey, {
+        code: refusal.code,
+        status: answer.status,
+        ...(refusal.message === undefined ? {} : { vendorMessage: refusal.message }),
+        refusedAt: now(),
+      });
+    }
+    const parsed = parseSessionAnswer(
+      { status: answer.status, bodyText: answer.text, dateHeader: answer.headers.get('date') },
+      { url: answer.url, secrets: this.#secrets, ...(answer.requestId ? { requestId: answer.requestId } : {}) },
+    );
+    const entry: CachedSession = { accessToken: parsed.accessToken, receivedAt, lifetimeMs: parsed.lifetimeMs };
+    if (parsed.userId !== undefined) entry.userId = parsed.userId;
+    if (parsed.tokenType !== undefined) entry.tokenType = parsed.tokenType;
+    if (parsed.issued !== undefined) entry.issued = parsed.issued;
+    if (parsed.expires !== undefined) entry.expires = parsed.expires;
+    const serialized = JSON.stringify(entry);
+    this.#remember(entry.accessToken, serialized);
+    logger?.debug?.('McParken login succeeded.', { lifetimeMs: parsed.lifetimeMs });
+    return { token: serialized, lifetimeMs: parsed.lifetimeMs };
   }
 
   /** Throws the remembered refusal of these credentials while it is younger than `refusedLoginCooldownMs`. */
@@ -301,182 +407,263 @@ export class McParkenSession {
     }
   }
 
-  /** A 3xx answer: not followed, so that the apikey, the token and the password never go to another address. */
-  #redirectError(response: Response, requestUrl: string, shownUrl: string): McParkenError {
-    const location = response.headers.get('location');
-    let target = '';
-    if (location !== null) {
-      try {
-        target = ` to ${this.#showUrl(new URL(location, requestUrl).href)}`;
-      } catch {
-        target = ' to an unreadable address';
-      }
+  /** One `session.http` call: confinement, token, request, one renewal on an expired-token answer. */
+  async #send(method: HttpMethod, path: string | URL, options: McParkenHttpBodyOptions): Promise<McParkenResponse> {
+    const scope = callScope(options);
+    const callerHeaders = headerRecord(options?.headers);
+    if (options.json !== undefined && options.body !== undefined) {
+      throw new ConfigurationError('session.http: pass `json` or `body`, not both.');
     }
-    return new McParkenError(
-      'http_error',
-      `McParken redirected (HTTP ${response.status}) ${shownUrl}${target}. Redirects are not followed, so that credentials and tokens never leave baseUrl: set baseUrl to the address McParken's API really answers on.`,
-      { status: response.status, url: shownUrl },
-    );
+    scope.signal?.throwIfAborted();
+    // Before the login too: a request that will be refused must not cost a session call.
+    const target = this.#confine(method, path);
+    const query = toSearchParams(options.searchParams);
+    const spec: RequestSpec = {
+      method,
+      path: target,
+      ...(query === undefined ? {} : { query }),
+      ...(options.json === undefined ? {} : { json: options.json }),
+      ...(options.body === undefined ? {} : { body: options.body }),
+      ...(options.retry === undefined ? {} : { retry: options.retry }),
+      // McParken's error fields appear only on errors: such an answer is final, whatever its status.
+      retryOn: (answer) => RETRY_STATUSES.has(answer.status) && this.#vendorError(answer) === undefined,
+    };
+    const attempt = async (token: string) =>
+      this.#apiRequests.request(
+        { ...spec, headers: { ...callerHeaders, authorization: `Bearer ${token}`, apikey: this.#options.apiKey } },
+        remaining(scope),
+      );
+    let token = (await this.#entry(scope)).accessToken;
+    let answer = await attempt(token);
+    let found = this.#vendorError(answer);
+    if (isExpiredTokenError(found)) {
+      this.#options.logger?.info?.(
+        'McParken said the access token has expired: renewing it and repeating the request once.',
+        {
+          method,
+          url: answer.url,
+        },
+      );
+      await this.#forget(token);
+      token = (await this.#entry(scope)).accessToken;
+      answer = await attempt(token);
+      found = this.#vendorError(answer);
+      if (isExpiredTokenError(found)) await this.#forget(token);
+    }
+    const details = {
+      status: answer.status,
+      url: answer.url,
+      ...(answer.requestId === undefined ? {} : { requestId: answer.requestId }),
+    };
+    if (found !== undefined) {
+      throw McParkenError.fromVendorCode(found.code, {
+        ...details,
+        ...(found.message === undefined ? {} : { vendorMessage: found.message }),
+      });
+    }
+    if (answer.status < 200 || answer.status > 299) {
+      throw new McParkenError(
+        'http_error',
+        `McParken answered HTTP ${answer.status} to ${method} ${answer.url}.`,
+        details,
+      );
+    }
+    const { text } = answer;
+    return {
+      ...details,
+      headers: answer.headers,
+      text: () => text,
+      json: <T>(): T => {
+        if (text.trim() === '') return undefined as T;
+        try {
+          return JSON.parse(text) as T;
+        } catch {
+          throw new McParkenError('invalid_response', `McParken's answer to ${method} ${answer.url} is not JSON.`, {
+            ...details,
+            reason: 'body is not JSON',
+          });
+        }
+      },
+    };
   }
 
-  /** The URL of a request as it may be shown: secret query parameters and secret values redacted. */
-  #showUrl(url: string): string {
-    return redactSecrets(redactUrl(url, URL_SECRET_PARAMS), this.#secrets);
+  /** McParken's error fields in a small JSON or text answer; undefined for anything else. */
+  #vendorError(answer: RequesterResponse): VendorErrorBody | undefined {
+    const type = answer.headers.get('content-type') ?? '';
+    if (type !== '' && !/json|text/i.test(type)) return undefined;
+    if (answer.text.length > MAX_SNIFFED_BODY || !answer.text.includes('error')) return undefined;
+    return detectVendorError(answer.text, this.#messageSecrets);
   }
 
   /**
-   * Throws `outside_base_url` unless `href` lies under `baseUrl`: same origin, no user info, a
-   * path below the base path, and no segment that a server could still read as `.`, `..` or a
-   * path separator once percent-decoded (`%2e%2e`, `..%2f`, `%5c`, double encodings).
+   * The path to request, or `outside_base_url` unless it lies under `baseUrl`: same origin, a
+   * path below the base path, no dot segment, and no segment that a server could still read as
+   * `.`, `..` or a path separator once percent-decoded (`%2e%2e`, `..%2f`, `%5c`, double encodings).
    */
-  #assertInsideBase(method: string, href: string): void {
-    const base = new URL(`${this.baseUrl}/`);
-    let url: URL | undefined;
-    try {
-      url = new URL(href, base);
-    } catch {
-      url = undefined;
+  #confine(method: string, path: string | URL): string {
+    const text = typeof path === 'string' ? path : path instanceof URL ? path.href : undefined;
+    if (text !== undefined) {
+      const pathPart = text.split(/[?#]/)[0] ?? '';
+      if (pathPart.split('/').every((segment) => isPlainSegment(segment))) {
+        try {
+          this.#apiRequests.resolve(text);
+          return text;
+        } catch {
+          // Refused by core's confinement: reported below with this call's method and path.
+        }
+      }
     }
-    if (
-      url !== undefined &&
-      url.origin === base.origin &&
-      url.username === '' &&
-      url.password === '' &&
-      url.pathname.startsWith(base.pathname) &&
-      url.pathname
-        .slice(base.pathname.length)
-        .split('/')
-        .every((segment) => isPlainSegment(segment))
-    ) {
-      return;
-    }
-    throw this.#outsideBase(method, url === undefined ? undefined : url.href);
-  }
-
-  #outsideBase(method: string, href: string | undefined): McParkenError {
-    const shown = href === undefined ? 'an unparsable URL' : this.#showUrl(href);
-    return new McParkenError(
+    const shown = text === undefined ? 'an address that is not a string or URL' : this.#showUrl(text);
+    throw new McParkenError(
       'outside_base_url',
-      `session.http refused ${method.toUpperCase()} ${shown}: the token and apikey are sent only to baseUrl ${this.baseUrl}, and nothing was sent. Pass a path relative to baseUrl, such as 'parking/zones' (no leading slash, no '..' segment, not an absolute URL, nor a URL or Request object pointing elsewhere).`,
+      `session.http refused ${method} ${shown}: the token and apikey are sent only to baseUrl ${this.baseUrl}, and nothing was sent. Pass a path relative to baseUrl, such as 'parking/zones' (no leading slash, no '.' or '..' segment, no encoded '.', '/' or '\\', not another origin).`,
       { url: shown, reason: 'outside baseUrl' },
     );
   }
 
-  #createHttp(): KyInstance {
-    const { apiKey, timeoutMs, retries } = this.#options;
-    const deadlineFetch = async (input: Request | URL | string, init?: RequestInit): Promise<Response> => {
-      const request = input instanceof URL ? input.href : input;
-      const href = typeof request === 'string' ? request : request.url;
-      // The last point before anything is sent: also covers hooks added by callers that swap the request.
-      this.#assertInsideBase(init?.method ?? (typeof request === 'string' ? 'GET' : request.method), href);
-      const shownUrl = this.#showUrl(href);
-      try {
-        return (await fetchWithDeadline(this.#options.fetch, request, init, { timeoutMs, shownUrl })).response;
-      } catch (error) {
-        if (isNetworkFailure(error)) this.#retryableErrors.add(error);
-        throw error;
-      }
-    };
-    const base = createHttp({
-      baseUrl: this.baseUrl,
-      fetch: deadlineFetch as typeof fetch,
-      timeoutMs,
-      retries,
-      ky: {
-        // Deadlines are enforced by deadlineFetch, which throws a typed, redacted error instead of ky's TimeoutError.
-        timeout: false,
-        hooks: {
-          beforeRequest: [
-            async (request) => {
-              // Before the login too: a request that will be refused must not cost a session call.
-              this.#assertInsideBase(request.method, request.url);
-              request.headers.set('authorization', `Bearer ${await this.getAccessToken()}`);
-              request.headers.set('apikey', apiKey);
-            },
-          ],
-          afterResponse: [
-            async (request, _options, response) => {
-              const found = await sniffVendorError(response, this.#secrets);
-              if (found === undefined) return undefined;
-              if (!isExpiredTokenError(found)) {
-                // McParken's error fields appear only on errors: a 2xx carrying them is a failure too.
-                // Non-2xx answers are converted in beforeError, after ky's retry decision.
-                if (response.ok) throw this.#vendorFailure(found, response.status, request.url);
-                return undefined;
-              }
-              const refused = bearerToken(request.headers.get('authorization'));
-              if (refused !== undefined) await this.invalidate(refused);
-              const retryRequest = request.clone();
-              retryRequest.headers.set('authorization', `Bearer ${await this.getAccessToken()}`);
-              const retried = await deadlineFetch(retryRequest);
-              const again = await sniffVendorError(retried.clone(), this.#secrets);
-              if (again !== undefined && (retried.ok || isExpiredTokenError(again))) {
-                void retried.body?.cancel().catch(() => undefined);
-                const renewed = bearerToken(retryRequest.headers.get('authorization'));
-                if (renewed !== undefined && isExpiredTokenError(again)) await this.invalidate(renewed);
-                throw this.#vendorFailure(again, retried.status, request.url);
-              }
-              return retried;
-            },
-          ],
-          beforeRetry: [
-            // Backstop for callers whose own `retry` option replaced shouldRetry: repeat only what may be repeated.
-            ({ error }) => {
-              if (!this.#mayRetry(error)) throw error;
-            },
-          ],
-          beforeError: [
-            async (error, state) => {
-              if (kyWillRetry(error, state.retryCount)) return error;
-              throw await this.#toMcParkenError(error);
-            },
-          ],
-        },
-      },
-    });
-    const http = base.extend({
-      retry: {
-        // Decided by identity, never by an error's name or code: a bundler may rename classes, and a
-        // McParken error body (even in a 200 answer) must not make a PUT or DELETE go out again.
-        shouldRetry: ({ error }) => (this.#mayRetry(error) ? undefined : false),
-      },
-    });
-    return refuseNonRelativeInput(http, (method, input) => {
-      throw this.#outsideBase(method, input);
-    });
-  }
-
-  /** Only a failed connection of this client's own fetch, or a ky HTTPError (ky checks method and status), is repeated. */
-  #mayRetry(error: unknown): boolean {
-    return isHTTPError(error) || (typeof error === 'object' && error !== null && this.#retryableErrors.has(error));
-  }
-
-  #vendorFailure(found: VendorErrorBody, status: number, url: string): McParkenError {
-    return McParkenError.fromVendorCode(found.code, {
-      status,
-      url: this.#showUrl(url),
-      ...(found.message === undefined ? {} : { vendorMessage: found.message }),
-    });
-  }
-
-  /** Turns ky's HTTPError (which holds headers with the apikey and token) into a redacted McParkenError. */
-  async #toMcParkenError(error: HTTPError): Promise<McParkenError> {
-    const { response, request } = error;
-    const url = this.#showUrl(request.url);
-    let bodyText = '';
-    try {
-      bodyText = await response.text();
-    } catch {
-      // An unreadable body still leaves the status to report.
+  /** Core's transport failures as this package's errors: redacted, and without a `cause`. */
+  #transportError(failure: RequestFailure): McParkenError {
+    const { url } = failure;
+    switch (failure.kind) {
+      case 'timeout':
+        return new McParkenError('timeout', `McParken did not answer in time: ${failure.message}.`, {
+          url,
+          reason: 'timeout',
+        });
+      case 'network':
+        return new McParkenError('network_error', `Could not reach McParken (${failure.reason}): ${failure.message}.`, {
+          url,
+          reason: failure.reason,
+        });
+      case 'too_large':
+        return new McParkenError('invalid_response', `McParken's answer is too large: ${failure.message}.`, {
+          url,
+          reason: 'too_large',
+        });
+      case 'redirect':
+        return new McParkenError(
+          'http_error',
+          `McParken redirected (HTTP ${failure.status ?? '3xx'}) ${failure.method} ${url}${failure.location === undefined ? '' : ` to ${failure.location}`}. Redirects are not followed, so that credentials and tokens never leave baseUrl: set baseUrl to the address McParken's API really answers on.`,
+          { ...(failure.status === undefined ? {} : { status: failure.status }), url, reason: failure.reason },
+        );
+      case 'outside_base_url':
+        return new McParkenError('outside_base_url', failure.message, { url, reason: 'outside baseUrl' });
     }
-    const found = detectVendorError(bodyText, this.#secrets);
-    if (found) return this.#vendorFailure(found, response.status, request.url);
-    if (isRedirect(response.status)) return this.#redirectError(response, request.url, url);
-    return new McParkenError('http_error', `McParken answered HTTP ${response.status} to ${request.method} ${url}.`, {
-      status: response.status,
-      url,
-    });
   }
+
+  /** A URL (or any text) as it may be shown: secret query parameters and secret values redacted. */
+  #showUrl(text: string): string {
+    return redactSecrets(redactUrl(text, URL_SECRET_PARAMS), this.#secrets);
+  }
+}
+
+/** Validates a call's options and fixes its deadline. */
+function callScope(options: McParkenTokenOptions | undefined): CallScope {
+  if (options === undefined) return {};
+  if (typeof options !== 'object' || options === null) {
+    throw new ConfigurationError('Per-call options must be an object: { signal?, timeoutMs? }.');
+  }
+  const { signal, timeoutMs } = options;
+  if (
+    signal !== undefined &&
+    (typeof signal !== 'object' ||
+      signal === null ||
+      typeof signal.aborted !== 'boolean' ||
+      typeof signal.addEventListener !== 'function')
+  ) {
+    throw new ConfigurationError('Per-call option `signal` must be an AbortSignal.');
+  }
+  if (
+    timeoutMs !== undefined &&
+    (typeof timeoutMs !== 'number' || !Number.isFinite(timeoutMs) || timeoutMs <= 0 || timeoutMs > 2_147_483_647)
+  ) {
+    throw new ConfigurationError(
+      `Per-call option \`timeoutMs\` must be a positive number of milliseconds, got ${String(timeoutMs)}.`,
+    );
+  }
+  return {
+    ...(signal === undefined ? {} : { signal }),
+    ...(timeoutMs === undefined ? {} : { timeoutMs, deadline: Date.now() + timeoutMs }),
+  };
+}
+
+/** The request options for core: the caller's signal and what is left of the call's deadline. */
+function remaining(scope: CallScope): RequestOptions {
+  return {
+    ...(scope.signal === undefined ? {} : { signal: scope.signal }),
+    ...(scope.deadline === undefined ? {} : { timeoutMs: Math.max(1, scope.deadline - Date.now()) }),
+  };
+}
+
+/**
+ * `work`, or a rejection with the signal's reason as soon as it aborts, or `timeout` at the
+ * call's deadline. `work` itself goes on (it may be shared); the listener and timer are removed.
+ */
+function within<T>(work: Promise<T>, scope: CallScope): Promise<T> {
+  const { signal, deadline } = scope;
+  if (signal === undefined && deadline === undefined) return work;
+  return new Promise<T>((resolve, reject) => {
+    let timer: ReturnType<typeof setTimeout> | undefined;
+    const settle = () => {
+      clearTimeout(timer);
+      signal?.removeEventListener('abort', onAbort);
+    };
+    const onAbort = () => {
+      settle();
+      reject(signal?.reason);
+    };
+    signal?.addEventListener('abort', onAbort, { once: true });
+    if (deadline !== undefined) {
+      timer = setTimeout(
+        () => {
+          settle();
+          reject(
+            new McParkenError(
+              'timeout',
+              `No McParken token within this call's timeoutMs (${scope.timeoutMs} ms); a login still under way goes on for other callers.`,
+              { reason: 'timeout' },
+            ),
+          );
+        },
+        Math.max(0, deadline - Date.now()),
+      );
+    }
+    work.then(
+      (value) => {
+        settle();
+        resolve(value);
+      },
+      (error: unknown) => {
+        settle();
+        reject(error);
+      },
+    );
+  });
+}
+
+/** The caller's headers with lower-case names (so the session's own replace them, not join them). */
+function headerRecord(headers: RequestOptions['headers'] | undefined): Record<string, string> {
+  if (headers === undefined) return {};
+  let parsed: Headers;
+  try {
+    parsed = new Headers(headers);
+  } catch {
+    // The platform's message quotes the value, which may be a secret.
+    throw new ConfigurationError('Per-call option `headers` holds an invalid header name or value.');
+  }
+  const record: Record<string, string> = {};
+  for (const [name, value] of parsed) record[name] = value;
+  return record;
+}
+
+/** Calls the user's hooks as methods, so hooks given as a class instance keep their `this`. */
+function boundHooks(hooks: ClientHooks): ClientHooks {
+  return {
+    onRequest: (info) => hooks.onRequest?.(info),
+    onResponse: (info) => hooks.onResponse?.(info),
+    onRetry: (info) => hooks.onRetry?.(info),
+    onError: (info) => hooks.onError?.(info),
+  };
 }
 
 function decodeRefusal(serialized: string | undefined): RefusedLogin | undefined {
@@ -499,10 +686,6 @@ function decodeRefusal(serialized: string | undefined): RefusedLogin | undefined
   return undefined;
 }
 
-function isRedirect(status: number): boolean {
-  return status >= 300 && status < 400 && status !== 304;
-}
-
 /**
  * True when a path segment stays a plain name however often a server percent-decodes it: never
  * `.` or `..`, never a `/` or `\\`. Only the escapes that can produce those are decoded (`%2e`,
@@ -519,39 +702,6 @@ function isPlainSegment(segment: string): boolean {
   return false;
 }
 
-/**
- * Wraps a ky instance so that a string input that is not a relative path gets the typed refusal:
- * one starting with `/` (ky throws a plain TypeError for it, and it would leave the base path) or
- * an absolute URL (ky would append it to baseUrl). Instances made with `extend` are wrapped too.
- */
-function refuseNonRelativeInput(instance: KyInstance, refuse: (method: string, href: string) => void): KyInstance {
-  const check = (input: unknown, method: unknown) => {
-    if (typeof input === 'string' && (input.startsWith('/') || /^[a-z][a-z0-9+.-]*:/i.test(input))) {
-      refuse(typeof method === 'string' ? method : 'GET', input);
-    }
-  };
-  return new Proxy(instance, {
-    apply(target, thisArg, args: unknown[]) {
-      check(args[0], (args[1] as { method?: unknown } | undefined)?.method);
-      return Reflect.apply(target, thisArg, args);
-    },
-    get(target, property, receiver) {
-      const value: unknown = Reflect.get(target, property, receiver);
-      if (typeof value !== 'function' || typeof property !== 'string') return value;
-      if (KY_METHODS.has(property)) {
-        return (input: unknown, options?: unknown) => {
-          check(input, property);
-          return Reflect.apply(value, target, [input, options]);
-        };
-      }
-      if (property === 'extend') {
-        return (...args: unknown[]) => refuseNonRelativeInput(Reflect.apply(value, target, args) as KyInstance, refuse);
-      }
-      return value;
-    },
-  });
-}
-
 function decodeEntry(serialized: string): CachedSession | undefined {
   try {
     const value = JSON.parse(serialized) as Partial<CachedSession>;
@@ -566,48 +716,4 @@ function decodeEntry(serialized: string): CachedSession | undefined {
     // fall through
   }
   return undefined;
-}
-
-/** Reads McParken's error fields from a small JSON or text answer; undefined for anything else. */
-async function sniffVendorError(response: Response, secrets: string[]): Promise<VendorErrorBody | undefined> {
-  const type = response.headers.get('content-type') ?? '';
-  if (type !== '' && !/json|text/i.test(type)) return undefined;
-  if (Number(response.headers.get('content-length') ?? 0) > MAX_SNIFFED_BODY) return undefined;
-  const text = await readTextUpTo(response, MAX_SNIFFED_BODY).catch(() => undefined);
-  if (text === undefined || !text.includes('error')) return undefined;
-  return detectVendorError(text, secrets);
-}
-
-function bearerToken(header: string | null): string | undefined {
-  const match = header === null ? null : /^Bearer (.+)$/i.exec(header);
-  return match?.[1];
-}
-
-/** Mirrors ky 1's retry decision for an HTTPError, so only the final failure is converted. */
-function kyWillRetry(error: HTTPError, retryCount: number): boolean {
-  const retry = error.options.retry;
-  if (typeof retry !== 'object' || retry === null) return false;
-  const limit = retry.limit ?? 0;
-  const status = error.response.status;
-  if (retryCount >= limit) return false;
-  if (!(retry.methods ?? []).includes(error.request.method.toLowerCase())) return false;
-  if (!(retry.statusCodes ?? []).includes(status)) return false;
-  if (status === 413 && !error.response.headers.has('retry-after')) return false;
-  return true;
-}
-
-function backoffMs(attempt: number): number {
-  return Math.min(300 * 2 ** attempt, MAX_SESSION_RETRY_WAIT_MS);
-}
-
-function retryAfterMs(header: string | null): number | undefined {
-  if (header === null) return undefined;
-  const seconds = Number(header);
-  if (Number.isFinite(seconds) && seconds >= 0) return seconds * 1000;
-  const at = Date.parse(header);
-  return Number.isFinite(at) ? Math.max(0, at - Date.now()) : undefined;
-}
-
-function sleep(ms: number): Promise<void> {
-  return new Promise((resolve) => setTimeout(resolve, ms));
 }

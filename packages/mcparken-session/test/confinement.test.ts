@@ -53,23 +53,28 @@ describe('session.http refuses every address outside baseUrl, before anything is
   const outside: Array<[string, (s: McParkenSession) => Promise<unknown>]> = [
     ['a URL object elsewhere', (s) => s.http.get(new URL('https://evil.example/steal'))],
     ['a URL object on the same host outside the base path', (s) => s.http.get(new URL('https://mcparken.se/other'))],
-    ['a Request object elsewhere', (s) => s.http(new Request('https://evil.example/steal'))],
+    // Plain JavaScript callers may pass anything: a Request is neither a path nor a URL.
+    ['a Request object elsewhere', (s) => s.http.get(new Request('https://evil.example/steal') as unknown as string)],
     [
-      'a Request object (POST) elsewhere',
-      (s) => s.http.post(new Request('https://evil.example/x', { method: 'POST' })),
+      'a Request object (POST) inside baseUrl',
+      (s) => s.http.post(new Request(`${BASE}/parking/zones`, { method: 'POST' }) as unknown as string),
     ],
     ["'../../evil'", (s) => s.http.get('../../evil')],
     ["'parking/../../evil'", (s) => s.http.get('parking/../../evil')],
     ["'//evil.example/x'", (s) => s.http.get('//evil.example/x')],
     ["'/parking/zones' (leading slash)", (s) => s.http.get('/parking/zones')],
     ["'https://evil.example/x' (absolute URL string)", (s) => s.http.get('https://evil.example/x')],
-    ['an absolute URL string called as a function', (s) => s.http('https://evil.example/x', { method: 'put' })],
+    ["'https://evil.example/x' with PUT", (s) => s.http.put('https://evil.example/x', { json: {} })],
+    [
+      "'https://mcparken.se/api/../evil' (absolute, with a dot segment)",
+      (s) => s.http.get('https://mcparken.se/api/../evil'),
+    ],
+    ["'parking/./zones' (a dot segment, refused even where harmless)", (s) => s.http.get('parking/./zones')],
     ["'%2e%2e/%2e%2e/evil' (encoded dot segments)", (s) => s.http.get('%2e%2e/%2e%2e/evil')],
     ["'..%2f..%2fevil' (encoded slash)", (s) => s.http.get('..%2f..%2fevil')],
     ["'a/%252e%252e/b' (double encoding)", (s) => s.http.get('a/%252e%252e/b')],
     ["'..%5c..%5cevil' (encoded backslash)", (s) => s.http.get('..%5c..%5cevil')],
     ['an http: downgrade of the base', (s) => s.http.get(new URL('http://mcparken.se/api/parking/zones'))],
-    ['extend() with another prefixUrl', (s) => s.http.extend({ prefixUrl: 'https://evil.example' }).get('steal')],
   ];
   for (const [name, call] of outside) {
     it(name, async () => {
@@ -77,29 +82,18 @@ describe('session.http refuses every address outside baseUrl, before anything is
     });
   }
 
-  it('a hook that swaps the request for one elsewhere is refused at the fetch, after the headers were set', async () => {
-    const s = session();
-    const error = await caught(
-      s.http.get('parking/zones', {
-        hooks: { beforeRequest: [(request) => new Request('https://evil.example/steal', request)] },
-      }),
-    );
-    expect(isMcParkenError(error, 'outside_base_url')).toBe(true);
-    expect(sent.every((url) => url.startsWith(`${BASE}/`))).toBe(true);
-  });
-
   it('paths inside baseUrl still work, and reach only baseUrl', async () => {
     const s = session();
     for (const path of [
       'parking/zones',
       'parking/zones?from=2026-01-01&to=..',
       'parking/zones/a%20b',
-      'parking/./zones',
+      'parking/zones/100%25',
     ]) {
       expect(await s.http.get(path).json()).toEqual([]);
     }
     await s.http.get(new URL(`${BASE}/parking/zones`)).json();
-    await s.http(new Request(`${BASE}/parking/zones`)).json();
+    await s.http.get(`${BASE}/parking/zones`).json();
     expect(sent.every((url) => url.startsWith(`${BASE}/`))).toBe(true);
     expect(sent.filter((url) => url.includes('getsession'))).toHaveLength(1);
   });

@@ -5,13 +5,9 @@
  */
 import { createMemoryStore } from '@vendorkit/core';
 import { describe, expect, it, vi } from 'vitest';
-import {
-  DEFAULT_RETRIES,
-  DEFAULT_TIMEOUT_MS,
-  isMcParkenError,
-  McParkenSession,
-  sessionCallBudgetMs,
-} from '../src/index.js';
+import { isMcParkenError, McParkenSession } from '../src/index.js';
+import { DEFAULT_RETRIES, DEFAULT_TIMEOUT_MS } from '../src/options.js';
+import { sessionCallBudgetMs } from '../src/session.js';
 import { caught } from './helpers.js';
 
 const CREDENTIALS = { apiKey: 'deadline-apikey', username: 'deadline@example.com', password: 'deadline-password' };

@@ -1,8 +1,8 @@
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { networkReason } from '@vendorkit/core';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { isMcParkenError, McParkenSession } from '../src/index.js';
-import { networkReason } from '../src/transport.js';
 import { caught, leakedSecrets } from './helpers.js';
 
 // A real loopback server: the faults below happen on actual sockets, not in a mock.
@@ -89,13 +89,14 @@ async function expectTyped(promise: Promise<unknown>, code: string) {
 }
 
 describe('session call against a faulty server', () => {
-  it('a server that never answers → timeout within timeoutMs', async () => {
+  it('a server that never answers → timeout after the configured retries, each within timeoutMs', async () => {
     behaviour.session = stall;
     const started = performance.now();
-    const error = await expectTyped(session({ timeoutMs: 200 }).getAccessToken(), 'timeout');
+    const error = await expectTyped(session({ timeoutMs: 200, retries: 2 }).getAccessToken(), 'timeout');
+    // 3 attempts of 200 ms and two jittered waits of at most 300 and 600 ms.
     expect(performance.now() - started).toBeLessThan(2_000);
     expect(error.url).toBe(`${baseUrl}/session/getsession?username=[REDACTED]&password=[REDACTED]`);
-    expect(hits.session).toBe(1); // timeouts are not retried
+    expect(hits.session).toBe(3);
   });
 
   it('headers sent, body stalls → timeout (the deadline covers the body)', async () => {

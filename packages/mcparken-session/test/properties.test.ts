@@ -1,12 +1,8 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import {
-  detectVendorError,
-  isMcParkenError,
-  parseSessionAnswer,
-  parseVendorTime,
-  tokenLifetimeMs,
-} from '../src/index.js';
+import { isMcParkenError } from '../src/index.js';
+import { parseSessionAnswer, parseVendorTime, tokenLifetimeMs } from '../src/session-response.js';
+import { detectVendorError } from '../src/vendor-error.js';
 import { leakedSecrets } from './helpers.js';
 
 const RUNS = 3000;

@@ -8,7 +8,8 @@ import { createMcParkenMock } from '@vendorkit/mcparken-session/mocks';
 import { HttpResponse, http } from 'msw';
 import { setupServer } from 'msw/node';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { DEFAULT_REFUSED_LOGIN_COOLDOWN_MS, isMcParkenError, McParkenSession } from '../src/index.js';
+import { isMcParkenError, McParkenSession } from '../src/index.js';
+import { DEFAULT_REFUSED_LOGIN_COOLDOWN_MS } from '../src/options.js';
 import { CREDENTIALS, caught, manualClock, mockedSession } from './helpers.js';
 
 const server = setupServer();
@@ -147,7 +148,7 @@ describe('a refused login is asked once', () => {
 
 describe('a request McParken answered with an error body is not repeated', () => {
   for (const method of ['get', 'put', 'post', 'patch', 'delete'] as const) {
-    it(`${method.toUpperCase()} answered 200 with {"errorcode":"Z12"}: sent once, even with retry: 5`, async () => {
+    it(`${method.toUpperCase()} answered 200 with {"errorcode":"Z12"}: sent once, even with retry: true`, async () => {
       const mock = createMcParkenMock();
       server.use(...mock.handlers);
       let sent = 0;
@@ -158,7 +159,7 @@ describe('a request McParken answered with an error body is not repeated', () =>
         }),
       );
       const session = new McParkenSession(CREDENTIALS);
-      for (const retry of [undefined, 5]) {
+      for (const retry of [undefined, true]) {
         sent = 0;
         const error = await caught(
           session.http[method]('parking/zones/1', {

@@ -101,7 +101,7 @@ describe('no secret in any error rendering (message, stack, cause chain, JSON, u
     const { session } = setup();
     server.use(http.get('https://mcparken.se/api/parking/broken', () => new HttpResponse('boom', { status: 500 })));
     const token = await session.getAccessToken();
-    const error = await caught(session.http.get('parking/broken', { retry: 0 }));
+    const error = await caught(session.http.get('parking/broken', { retry: false }));
     expect(isMcParkenError(error, 'http_error')).toBe(true);
     expect(everyName(error)).not.toContain('HTTPError');
     expect(leakedSecrets(error, [...secretList, token])).toEqual([]);

@@ -25,9 +25,9 @@ describe('getAccessToken', () => {
     expect(mock.stats.tokensIssued).toBe(1);
   });
 
-  it('reuses the token until refreshMarginSeconds before expiry, then renews', async () => {
+  it('reuses the token until refreshMarginMs before expiry, then renews', async () => {
     const clock = manualClock();
-    const { mock, session } = mockedSession(server, { now: clock.now }, { now: clock.now, refreshMarginSeconds: 10 });
+    const { mock, session } = mockedSession(server, { now: clock.now }, { now: clock.now, refreshMarginMs: 10_000 });
     const first = await session.getAccessToken();
     clock.advance(49_000);
     expect(await session.getAccessToken()).toBe(first);
@@ -42,8 +42,8 @@ describe('getAccessToken', () => {
     const clock = manualClock();
     const { mock, session } = mockedSession(
       server,
-      { now: clock.now, tokenLifetimeSeconds: 20 },
-      { now: clock.now, refreshMarginSeconds: 30 },
+      { now: clock.now, tokenLifetimeMs: 20_000 },
+      { now: clock.now, refreshMarginMs: 30_000 },
     );
     const first = await session.getAccessToken();
     clock.advance(14_000); // margin min(30, 20/4) = 5 s → fresh until 15 s
@@ -62,7 +62,7 @@ describe('getAccessToken', () => {
       const { mock, session } = mockedSession(server, { now: serverClock.now }, { now: clientNow });
       const first = await session.getAccessToken();
       const info = await session.getSession();
-      expect(info.lifetimeSeconds).toBe(60);
+      expect(info.lifetimeMs).toBe(60_000);
       expect(info.expiresAt.getTime()).toBe(clientNow() + 60_000);
       serverClock.advance(30_000);
       expect(await session.getAccessToken()).toBe(first);
@@ -241,7 +241,7 @@ describe('http', () => {
     const clock = manualClock();
     // The client believes its token lives longer than it does: margin 0 and its clock runs slow.
     let slow = clock.now();
-    const { mock, session } = mockedSession(server, { now: clock.now }, { now: () => slow, refreshMarginSeconds: 0 });
+    const { mock, session } = mockedSession(server, { now: clock.now }, { now: () => slow, refreshMarginMs: 0 });
     await session.http.get('parking/zones').json();
     clock.advance(61_000);
     slow += 30_000;
@@ -297,7 +297,7 @@ describe('http: vendor error bodies and retry options', () => {
     expect(mock.stats.sessionRequests).toBe(1);
   });
 
-  it('a caller-supplied numeric retry does not make final typed errors repeat', async () => {
+  it('retry: true does not make a final answer (404) repeat', async () => {
     const { http, HttpResponse } = await import('msw');
     const { session } = mockedSession(server);
     let hits = 0;
@@ -307,7 +307,7 @@ describe('http: vendor error bodies and retry options', () => {
         return new HttpResponse('gone', { status: 404 });
       }),
     );
-    const error = await caught(session.http.get('parking/gone', { retry: 3 }));
+    const error = await caught(session.http.get('parking/gone', { retry: true }));
     expect(isMcParkenError(error, 'http_error')).toBe(true);
     expect(hits).toBe(1);
   });

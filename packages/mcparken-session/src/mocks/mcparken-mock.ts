@@ -16,7 +16,12 @@ export interface McParkenMockOptions {
   apiKeys?: readonly string[];
   /** Accepted accounts. Default one account from {@link MCPARKEN_MOCK_DEFAULTS}. */
   users?: readonly McParkenMockUser[];
-  /** Lifetime of issued tokens in seconds. Default 60 (as in McParken's example). */
+  /** Lifetime of issued tokens in milliseconds. Default 60 000 (as in McParken's example). */
+  tokenLifetimeMs?: number;
+  /**
+   * The same lifetime in seconds.
+   * @deprecated Use `tokenLifetimeMs`; this alias goes in the next release.
+   */
   tokenLifetimeSeconds?: number;
   /**
    * HTTP status of the expired-token answer `{"errormessage":"Your access token has expired...","errorcode":401}`.
@@ -96,7 +101,7 @@ function errorResponse(code: string, message: string, status: number): Response 
  *
  * `getsession` checks, in order: `apikey` header present (else `403.0`), known (else `401.1`),
  * `username` and `password` non-empty (else `405.0`), matching an account (else `401.2`), then
- * issues a random token living `tokenLifetimeSeconds`, with `issued`/`expires` in McParken's
+ * issues a random token living `tokenLifetimeMs`, with `issued`/`expires` in McParken's
  * `"YYYY-MM-DD hh:mm:ss +01:00"` format and `expires_in` as a unix timestamp in a string.
  * `GET parking/zones` needs the `apikey` and a live `Authorization: Bearer` token; an
  * expired, revoked or unknown token gets `{"errormessage":"Your access token has expired...","errorcode":401}`
@@ -114,9 +119,14 @@ export function createMcParkenMock(options: McParkenMockOptions = {}): McParkenM
       },
     ]
   ).map((user, index) => ({ ...user, userId: user.userId ?? String(72 + index) }));
-  const lifetimeSeconds = options.tokenLifetimeSeconds ?? 60;
+  if (options.tokenLifetimeMs !== undefined && options.tokenLifetimeSeconds !== undefined) {
+    throw new RangeError(
+      'createMcParkenMock: pass tokenLifetimeMs or its deprecated alias tokenLifetimeSeconds, not both.',
+    );
+  }
+  const lifetimeSeconds = options.tokenLifetimeSeconds ?? (options.tokenLifetimeMs ?? 60_000) / 1000;
   if (!Number.isFinite(lifetimeSeconds) || lifetimeSeconds <= 0) {
-    throw new RangeError('createMcParkenMock: tokenLifetimeSeconds must be a positive number.');
+    throw new RangeError('createMcParkenMock: tokenLifetimeMs must be a positive number.');
   }
   const expiredStatus = options.expiredTokenStatus ?? 200;
   const offsetText = options.utcOffset ?? '+01:00';
