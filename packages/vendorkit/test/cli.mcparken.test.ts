@@ -132,3 +132,54 @@ describe('mcparken token: McParken out of reach names the system error', () => {
     expect(stderr).toContain('(bad port)');
   });
 });
+
+describe('mcparken token --verbose and --timeout (issue 17: logger, hooks, per-call timeoutMs)', () => {
+  it('--verbose prints the login request, its status and the refusal to stderr, with no form of a secret', async () => {
+    const password = "Zq v3rb0se!p'a(s)s~x7";
+    const { code, stdout, stderr } = await runCli(['mcparken', 'token', '--verbose'], {
+      ...env(password),
+      MCPARKEN_USERNAME: 'unlisted-code@example.com',
+    });
+    expect(code).toBe(1);
+    expect(stderr).toContain(`debug: GET ${baseUrl}/session/getsession?username=[REDACTED]&password=[REDACTED]`);
+    expect(stderr).toMatch(/→ 401 in \d+ ms/);
+    expect(stderr).toMatch(/^warn: McParken refused the login \(E42\)/m);
+    expect(stderr).toMatch(/^error \[E42\]: /m);
+    const leaked = [...forms(password), ...forms('cli-echo-apikey-0001')].filter((form) =>
+      `${stdout}${stderr}`.includes(form),
+    );
+    expect(leaked).toEqual([]);
+    expect(logins).toBe(1);
+  });
+
+  it('without --verbose nothing but the error reaches stderr', async () => {
+    const { stderr } = await runCli(['mcparken', 'token'], env('some-password'));
+    expect(stderr).toMatch(/^error \[401\.2\]: [^\n]*\nhint: [^\n]*\n$/);
+  });
+
+  it('--timeout gives up on a McParken that never answers: exit 1 with [timeout]', async () => {
+    const stalled = createServer(() => {
+      /* never answers */
+    });
+    await new Promise<void>((resolve) => stalled.listen(0, '127.0.0.1', resolve));
+    try {
+      const started = performance.now();
+      const { code, stderr } = await runCli(['mcparken', 'token', '--timeout', '300'], {
+        ...env('some-password'),
+        MCPARKEN_BASE_URL: `http://127.0.0.1:${(stalled.address() as AddressInfo).port}/api`,
+      });
+      expect(code).toBe(1);
+      expect(stderr).toMatch(/^error \[timeout\]: /);
+      expect(performance.now() - started).toBeLessThan(2_000);
+    } finally {
+      stalled.closeAllConnections();
+      await new Promise((resolve) => stalled.close(resolve));
+    }
+  });
+
+  it('--timeout takes a whole number of milliseconds', async () => {
+    const { code, stderr } = await runCli(['mcparken', 'token', '--timeout', 'soon'], env('some-password'));
+    expect(code).toBe(2);
+    expect(stderr).toContain('whole number');
+  });
+});
