@@ -21,12 +21,12 @@ export async function runMcParkenScenario(
   log(
     `logged in (user id ${first.userId ?? '?'}), token ${prefix(first.accessToken)} valid until ${first.expiresAt.toISOString()}`,
   );
-  const zones = await listParkingZones(session);
+  const zones = await listParkingZones(session, { timeoutMs: 15_000 });
   log(`GET parking/zones → ${zones.length} zone(s)`);
   await expireToken();
   log('token expired on the server side');
   try {
-    const again = await listParkingZones(session);
+    const again = await listParkingZones(session, { timeoutMs: 15_000 });
     log(`GET parking/zones → ${again.length} zone(s), after a transparent token renewal`);
   } catch (error) {
     if (isMcParkenError(error)) log(`call failed with ${error.code}: ${error.message}`);
