@@ -1,9 +1,9 @@
-import { ConfigurationError } from '@vendorkit/core';
+import { type ClientHooks, ConfigurationError, type Logger, type RequestOptions, redactSecrets } from '@vendorkit/core';
 import * as z from 'zod/mini';
 import { WialonAuthError } from './errors.js';
-import { createExchangeClient, type ExchangeResult, exchange } from './exchange.js';
+import { callScope, checkObservers, checkTimeoutMs, createUpstreamRequester } from './http.js';
 import { normalizeBaseUrl } from './trusted-base-urls.js';
-import { fromExchange } from './wialon-api.js';
+import { ajaxCall } from './wialon-api.js';
 
 /** Options of {@link createWialonAppLink}. */
 export interface WialonAppLinkOptions {
@@ -19,6 +19,10 @@ export interface WialonAppLinkOptions {
   fetch?: typeof fetch;
   /** Deadline per request (headers and body), in milliseconds. Default 10 000. */
   timeoutMs?: number;
+  /** Told every request (`debug`); the token, session id and hash are redacted. Default: silent. */
+  logger?: Logger;
+  /** `onRequest`, `onResponse`, `onRetry`, `onError` for each request to Wialon. */
+  hooks?: ClientHooks;
 }
 
 const errorAnswer = z.looseObject({ error: z.int() });
@@ -39,8 +43,13 @@ const hashAnswer = z.looseObject({ authHash: z.string().check(z.regex(/^[\x21-\x
  * outlives a logout of the session that made it is not documented. Rejects with a
  * ConfigurationError for bad options and a {@link WialonAuthError} (`upstream_unavailable`,
  * with `wialonError`) when Wialon refuses; the token never appears in either, nor in the link.
+ * `callOptions.signal` cancels it (rejects at once with the signal's reason); `timeoutMs` there
+ * bounds the whole call.
  */
-export async function createWialonAppLink(options: WialonAppLinkOptions): Promise<string> {
+export async function createWialonAppLink(
+  options: WialonAppLinkOptions,
+  callOptions?: RequestOptions,
+): Promise<string> {
   const base = typeof options?.wialonBaseUrl === 'string' ? normalizeBaseUrl(options.wialonBaseUrl) : undefined;
   if (base === undefined) {
     throw new ConfigurationError(
@@ -57,27 +66,23 @@ export async function createWialonAppLink(options: WialonAppLinkOptions): Promis
   if (typeof lang !== 'string' || !/^[a-z]{2}$/.test(lang)) {
     throw new ConfigurationError('lang must be a two-letter language code such as "en".');
   }
-  const timeoutMs = options.timeoutMs ?? 10_000;
-  if (typeof timeoutMs !== 'number' || !Number.isFinite(timeoutMs) || timeoutMs <= 0) {
-    throw new ConfigurationError('timeoutMs must be a positive number of milliseconds.');
+  const timeoutMs = checkTimeoutMs('timeoutMs', options.timeoutMs, 10_000);
+  if (options.fetch !== undefined && typeof options.fetch !== 'function') {
+    throw new ConfigurationError('fetch must be a function (a fetch implementation).');
   }
-  const client = createExchangeClient(options.fetch);
+  checkObservers(options);
+  const scope = callScope(callOptions);
+  // The token, then the session id: redacted from everything hooks and the logger are shown.
+  const secrets = [options.token];
+  const wialon = createUpstreamRequester(`${base}/`, 'wialon', {
+    fetch: options.fetch,
+    timeoutMs,
+    logger: options.logger,
+    hooks: options.hooks,
+    redact: (text) => redactSecrets(text, secrets),
+  });
   const call = async (svc: string, fields: Record<string, string>): Promise<unknown> => {
-    let answer: ExchangeResult;
-    try {
-      answer = await exchange(
-        client,
-        `${base}/wialon/ajax.html?svc=${svc}`,
-        {
-          method: 'POST',
-          body: new URLSearchParams(fields).toString(),
-          headers: { 'content-type': 'application/x-www-form-urlencoded', accept: 'application/json' },
-        },
-        timeoutMs,
-      );
-    } catch (error) {
-      throw fromExchange(error);
-    }
+    const answer = await wialon.request(ajaxCall(svc, new URLSearchParams(fields).toString()), scope.requestOptions());
     let json: unknown;
     try {
       json = answer.status >= 200 && answer.status < 300 ? JSON.parse(answer.text) : undefined;
@@ -117,6 +122,7 @@ export async function createWialonAppLink(options: WialonAppLinkOptions): Promis
       },
     );
   }
+  secrets.push(session.data.eid);
   const hash = hashAnswer.safeParse(await call('core/create_auth_hash', { params: '{}', sid: session.data.eid }));
   if (!hash.success) {
     throw new WialonAuthError('upstream_unavailable', 'Wialon answered core/create_auth_hash without an auth hash.', {

@@ -1,9 +1,26 @@
-import { ConfigurationError, createMemoryStore, isVendorkitError, redactSecrets, type Store } from '@vendorkit/core';
+import {
+  type ClientHooks,
+  ConfigurationError,
+  createMemoryStore,
+  isVendorkitError,
+  type Logger,
+  type Requester,
+  type RequestOptions,
+  redactSecrets,
+  type Store,
+} from '@vendorkit/core';
 import { refusalPage, SAFE_HEADERS } from './error-page.js';
 import { isWialonAuthError, statusForReason, WialonAuthError } from './errors.js';
-import { createExchangeClient } from './exchange.js';
+import {
+  type CallScope,
+  callScope,
+  checkObservers,
+  checkTimeoutMs,
+  createUpstreamRequester,
+  type HttpSettings,
+  liveSecrets,
+} from './http.js';
 import { parseLinkParams, type WialonLinkInput } from './link-params.js';
-import { defaultLogger, type WialonOkdeskAuthLogger } from './logger.js';
 import {
   type ContactDirectory,
   createOkdeskClient,
@@ -26,7 +43,7 @@ export interface WialonOkdeskAuthResult {
 }
 
 /** Okdesk through its REST API: account URL and API key (plus lookup tuning). */
-export interface OkdeskApiOptions extends Omit<OkdeskClientOptions, 'fetch' | 'timeoutMs'> {
+export interface OkdeskApiOptions extends Omit<OkdeskClientOptions, 'fetch' | 'timeoutMs' | 'logger' | 'hooks'> {
   /**
    * Let `handle()` redirect a successful login to a one-time portal link from
    * `POST /api/v1/login_link`. Okdesk does not document that endpoint (VENDORS.md §3, [G]), so
@@ -49,16 +66,31 @@ export interface WialonOkdeskAuthOptions {
   replayStore?: Store;
   /** A `fetch` implementation for Wialon and Okdesk calls; default `globalThis.fetch` (late-bound). */
   fetch?: typeof fetch;
-  /** Deadline per upstream request (headers and body), in milliseconds. Default 10 000. */
+  /**
+   * Deadline of one upstream request attempt (headers and body), and of each call to the replay
+   * store and a custom directory, in milliseconds. Default 10 000. Pass `timeoutMs` to `verify()`
+   * to bound a whole check.
+   */
   timeoutMs?: number;
-  /** How long a hash is remembered as used. Wialon hashes live 2 minutes: default 120. */
+  /** How long a hash is remembered as used, in milliseconds. Wialon hashes live 2 minutes: default 120 000. */
+  authHashLifetimeMs?: number;
+  /** @deprecated Use `authHashLifetimeMs` (milliseconds); this alias (seconds) goes in the next minor release. */
   authHashLifetimeSeconds?: number;
   /** `handle()` answers success with this Response (e.g. set your own session cookie and redirect). */
   onSuccess?: (result: WialonOkdeskAuthResult, request: Request) => Response | Promise<Response>;
   /** `handle()` redirects (302) to this URL on success when `onSuccess` is not given. */
   portalLoginLink?: (result: WialonOkdeskAuthResult, request: Request) => string | URL | Promise<string | URL>;
-  /** Receives every refusal (`warn`) and success (`info`). Default: none — nothing is written anywhere. */
-  logger?: WialonOkdeskAuthLogger;
+  /**
+   * Told every refusal (`warn`), success and cancelled check (`info`), and every upstream
+   * request (`debug`). Never given the auth hash, the `api_token` or a Wialon session id.
+   * Default: none — nothing is written anywhere.
+   */
+  logger?: Logger;
+  /**
+   * `onRequest`, `onResponse`, `onRetry`, `onError` for every upstream request (Wialon and the
+   * built-in Okdesk client), for metrics and tracing; secrets are redacted from what they see.
+   */
+  hooks?: ClientHooks;
 }
 
 /** A configured Wialon → Okdesk pass-through login. */
@@ -67,17 +99,38 @@ export interface WialonOkdeskAuth {
    * Checks a Wialon application link and resolves the Wialon user and Okdesk contact, or
    * rejects with a {@link WialonAuthError}. Each hash is accepted once. Needs neither
    * `onSuccess` nor a login link.
+   *
+   * `options.signal` cancels the check: it rejects at once with the signal's reason and the
+   * upstream requests are aborted. A hash already claimed stays used (a replayed link must never
+   * work because its first use was cancelled); the Wialon session is still logged out.
+   * `options.timeoutMs` bounds the whole check (`upstream_unavailable` when it passes);
+   * `options.headers` are added to every upstream request.
    */
-  verify(input: WialonLinkInput): Promise<WialonOkdeskAuthResult>;
+  verify(input: WialonLinkInput, options?: RequestOptions): Promise<WialonOkdeskAuthResult>;
   /**
    * A fetch-style handler (Hono, Next.js route handlers, Bun, Deno, `toNodeHandler`): GET only;
    * success → `onSuccess`, else a 302 to the portal login link; refusal → an HTML page with
    * 400/403/502/503. Rejects with a ConfigurationError when no success answer is configured.
+   * `request.signal` cancels the upstream calls (a client that goes away); `handle()` then
+   * rejects with its reason.
    */
   handle(request: Request): Promise<Response>;
 }
 
 const HASH_SHAPE = /^[\x21-\x7e]+$/;
+
+/** What one `verify()` has learnt so far: for its log line and the secrets it must redact. */
+interface VerifyState {
+  user?: string;
+  authHash?: string;
+  baseUrl?: string;
+  /** True once the hash is claimed in the replay store: it stays used, whatever happens next. */
+  claimed?: boolean;
+  /** Releases the secrets held for this check; called once its logout has settled. */
+  releases: Array<() => void>;
+  /** The logout of the session this check opened, when it opened one. */
+  closing?: Promise<void>;
+}
 
 /**
  * Creates the pass-through login. Validates options up front (ConfigurationError naming the
@@ -95,18 +148,8 @@ export function createWialonOkdeskAuth(options: WialonOkdeskAuthOptions): Wialon
     throw new ConfigurationError('createWialonOkdeskAuth needs an options object.');
   }
   const trusted = parseTrustedBaseUrls(options.trustedWialonBaseUrls);
-  const timeoutMs = options.timeoutMs ?? 10_000;
-  if (typeof timeoutMs !== 'number' || !Number.isFinite(timeoutMs) || timeoutMs <= 0 || timeoutMs > 2_147_483_647) {
-    throw new ConfigurationError(
-      `timeoutMs must be a positive number of milliseconds, got ${String(options.timeoutMs)}.`,
-    );
-  }
-  const lifetimeSeconds = options.authHashLifetimeSeconds ?? 120;
-  if (typeof lifetimeSeconds !== 'number' || !Number.isFinite(lifetimeSeconds) || lifetimeSeconds <= 0) {
-    throw new ConfigurationError(
-      `authHashLifetimeSeconds must be a positive number of seconds, got ${String(options.authHashLifetimeSeconds)}.`,
-    );
-  }
+  const timeoutMs = checkTimeoutMs('timeoutMs', options.timeoutMs, 10_000);
+  const ttlMs = hashLifetimeMs(options);
   if (options.fetch !== undefined && typeof options.fetch !== 'function') {
     throw new ConfigurationError('fetch must be a function (a fetch implementation).');
   }
@@ -115,27 +158,40 @@ export function createWialonOkdeskAuth(options: WialonOkdeskAuthOptions): Wialon
       throw new ConfigurationError(`${name} must be a function.`);
     }
   }
-  const logger = options.logger ?? defaultLogger;
-  if (typeof logger?.warn !== 'function' || typeof logger?.info !== 'function') {
-    throw new ConfigurationError('logger must have warn(message, details) and info(message, details) functions.');
-  }
+  checkObservers(options);
+  const { logger } = options;
   const replayStore = options.replayStore ?? createMemoryStore();
   if (typeof replayStore?.setIfAbsent !== 'function') {
     throw new ConfigurationError('replayStore must implement the vendorkit Store interface (setIfAbsent is required).');
   }
-  const { directory, apiToken, loginLink } = resolveDirectory(options.okdesk, options.fetch, timeoutMs);
+  // Hashes and session ids of checks in flight, redacted from whatever hooks and the logger see.
+  const secrets = liveSecrets();
+  const settings: HttpSettings = {
+    fetch: options.fetch,
+    timeoutMs,
+    logger,
+    hooks: options.hooks,
+    redact: (text) => redactSecrets(text, secrets.current()),
+  };
+  const { directory, apiToken, loginLink } = resolveDirectory(options.okdesk, settings);
   const customDirectory = apiToken === undefined;
-  const client = createExchangeClient(options.fetch);
-  const ttlMs = lifetimeSeconds * 1000;
+  // One requester per trusted server: a link can only pick one of these, never name a new one.
+  const wialonServers = new Map<string, Requester>(
+    trusted.map((entry) => [entry.normalized, createUpstreamRequester(`${entry.normalized}/`, 'wialon', settings)]),
+  );
 
   const verifyUnlogged = async (
     input: WialonLinkInput,
-    seen: { user?: string; authHash?: string; baseUrl?: string },
-  ) => {
+    scope: CallScope,
+    state: VerifyState,
+  ): Promise<WialonOkdeskAuthResult> => {
     const params = parseLinkParams(input);
-    Object.assign(seen, params);
+    state.user = params.user;
+    state.baseUrl = params.baseUrl;
+    state.authHash = params.authHash;
     const base = matchTrustedBaseUrl(params.baseUrl, trusted);
-    if (base === undefined) {
+    const wialon = base === undefined ? undefined : wialonServers.get(base.normalized);
+    if (base === undefined || wialon === undefined) {
       throw new WialonAuthError(
         'untrusted_base_url',
         'The link names a Wialon server that is not in trustedWialonBaseUrls; nothing was sent to it.',
@@ -144,16 +200,22 @@ export function createWialonOkdeskAuth(options: WialonOkdeskAuthOptions): Wialon
     if (!HASH_SHAPE.test(params.authHash)) {
       throw new WialonAuthError('invalid_auth_hash', 'The auth hash contains characters a Wialon hash never has.');
     }
+    state.releases.push(secrets.hold(params.authHash));
 
     let claimed: boolean;
     try {
       const key = await replayKey(base.normalized, params.authHash);
-      claimed = await withDeadline(replayStore.setIfAbsent(key, '1', { ttlMs }), timeoutMs);
+      claimed = await scope.bound(
+        replayStore.setIfAbsent(key, '1', { ttlMs }),
+        timeoutMs,
+        () => new DeadlineExceeded(),
+      );
     } catch (error) {
+      if (isAbortOf(scope, error)) throw error;
       if (isVendorkitError(error, 'store_full')) {
         throw new WialonAuthError(
           'replay_store_full',
-          'The replay store is full of live used-hash marks and refuses new ones rather than forget one (a flood of links, or more logins per authHashLifetimeSeconds than it holds); nothing was sent to Wialon. Raise maxEntries of the memory store, or use a shared store such as @vendorkit/redis-store.',
+          'The replay store is full of live used-hash marks and refuses new ones rather than forget one (a flood of links, or more logins per authHashLifetimeMs than it holds); nothing was sent to Wialon. Raise maxEntries of the memory store, or use a shared store such as @vendorkit/redis-store.',
         );
       }
       throw new WialonAuthError('upstream_unavailable', `The replay store failed (${errorName(error)}).`, {
@@ -161,12 +223,18 @@ export function createWialonOkdeskAuth(options: WialonOkdeskAuthOptions): Wialon
       });
     }
     if (!claimed) throw new WialonAuthError('replayed', 'This auth hash was already used; each link works once.');
+    state.claimed = true;
 
-    const session = await useAuthHash(client, base, params.authHash, timeoutMs);
-    const closing = logout(client, base, session.sessionId, timeoutMs).then(
+    // From here on the hash is used, whatever happens: an aborted or failed check never frees it.
+    const session = await useAuthHash(wialon, params.authHash, scope.requestOptions());
+    state.releases.push(secrets.hold(session.sessionId));
+    // Logout is always attempted, also when the caller aborts or its deadline passes: it runs
+    // without the call's signal, under the client's own request deadline.
+    const headers = scope.requestOptions().headers;
+    state.closing = logout(wialon, session.sessionId, headers === undefined ? {} : { headers }).then(
       () => undefined,
       (error: unknown) =>
-        logger.warn(
+        logger?.warn?.(
           'wialon-okdesk-auth: closing the Wialon session failed',
           safe({ detail: errorMessage(error) }, [session.sessionId, params.authHash]),
         ),
@@ -178,25 +246,34 @@ export function createWialonOkdeskAuth(options: WialonOkdeskAuthOptions): Wialon
           'Wialon reports a different user for this auth hash than the link names.',
         );
       }
-      const contact = await findContact(params.user);
+      const contact = await findContact(params.user, scope);
       const wialonUser: WialonOkdeskAuthResult['wialonUser'] = { name: params.user, id: session.userId };
       if (session.operatingAs !== undefined) wialonUser.operatingAs = session.operatingAs;
       return { wialonUser, contact };
     } finally {
-      await closing;
+      // Wait for the logout, but not past the call's abort or deadline: then it ends in the background.
+      await scope
+        .bound(state.closing, undefined, () => new DeadlineExceeded())
+        .catch((error: unknown) => {
+          if (isAbortOf(scope, error)) throw error;
+        });
     }
   };
 
-  const findContact = async (login: string): Promise<OkdeskContact> => {
+  const findContact = async (login: string, scope: CallScope): Promise<OkdeskContact> => {
     let contact: OkdeskContact | null | undefined;
     try {
       // The built-in client bounds each request itself (a long listing may legitimately take
       // several timeouts); a custom directory gets one overall deadline.
       contact = await (customDirectory
-        ? withDeadline(directory.findContactByLogin(login), timeoutMs)
-        : directory.findContactByLogin(login));
+        ? scope.bound(
+            directory.findContactByLogin(login, scope.requestOptions()),
+            timeoutMs,
+            () => new DeadlineExceeded(),
+          )
+        : directory.findContactByLogin(login, scope.requestOptions()));
     } catch (error) {
-      if (isWialonAuthError(error)) throw error;
+      if (isWialonAuthError(error) || isAbortOf(scope, error)) throw error;
       throw new WialonAuthError('upstream_unavailable', `The contact directory failed (${errorName(error)}).`, {
         upstream: 'okdesk',
       });
@@ -208,45 +285,69 @@ export function createWialonOkdeskAuth(options: WialonOkdeskAuthOptions): Wialon
     return contact;
   };
 
-  const safe = (details: Record<string, unknown>, secrets: Array<string | undefined> = []) => {
+  const safe = (details: Record<string, unknown>, extraSecrets: Array<string | undefined> = []) => {
     const out: Record<string, unknown> = {};
     for (const [key, value] of Object.entries(details)) {
       if (value === undefined) continue;
-      out[key] = typeof value === 'string' ? redactSecrets(value, [apiToken, ...secrets]).slice(0, 300) : value;
+      out[key] = typeof value === 'string' ? redactSecrets(value, [apiToken, ...extraSecrets]).slice(0, 300) : value;
     }
     return out;
   };
 
-  const verify = async (input: WialonLinkInput): Promise<WialonOkdeskAuthResult> => {
-    const seen: { user?: string; authHash?: string; baseUrl?: string } = {};
+  const verify = async (input: WialonLinkInput, callOptions?: RequestOptions): Promise<WialonOkdeskAuthResult> => {
+    const scope = callScope(callOptions);
+    const state: VerifyState = { releases: [] };
+    const shownBaseUrl = () =>
+      state.baseUrl === undefined ? undefined : (normalizeBaseUrl(state.baseUrl) ?? '(malformed)');
     try {
-      const result = await verifyUnlogged(input, seen);
-      logger.info(
+      scope.signal?.throwIfAborted();
+      const result = await verifyUnlogged(input, scope, state);
+      logger?.info?.(
         'wialon-okdesk-auth: signed in',
-        safe({ user: result.wialonUser.name, contactId: result.contact.id }, [seen.authHash]),
+        safe({ user: result.wialonUser.name, contactId: result.contact.id }, [state.authHash]),
       );
       return result;
     } catch (caught) {
+      if (isAbortOf(scope, caught)) {
+        logger?.info?.(
+          'wialon-okdesk-auth: cancelled by the caller',
+          safe(
+            {
+              user: state.user,
+              baseUrl: shownBaseUrl(),
+              hashUsed: state.claimed === true,
+            },
+            [state.authHash],
+          ),
+        );
+        throw caught;
+      }
       const error = isWialonAuthError(caught)
         ? caught
         : new WialonAuthError('upstream_unavailable', `Unexpected failure (${errorName(caught)}).`);
-      logger.warn(
+      logger?.warn?.(
         `wialon-okdesk-auth: refused (${error.reason})`,
         safe(
           {
             reason: error.reason,
             code: error.code,
             message: error.message,
-            user: seen.user,
-            baseUrl: seen.baseUrl === undefined ? undefined : (normalizeBaseUrl(seen.baseUrl) ?? '(malformed)'),
+            user: state.user,
+            baseUrl: shownBaseUrl(),
             wialonError: error.wialonError,
             upstream: error.upstream,
             upstreamStatus: error.upstreamStatus,
           },
-          [seen.authHash],
+          [state.authHash],
         ),
       );
       throw error;
+    } finally {
+      const release = () => {
+        for (const done of state.releases) done();
+      };
+      if (state.closing === undefined) release();
+      else void state.closing.then(release);
     }
   };
 
@@ -258,19 +359,20 @@ export function createWialonOkdeskAuth(options: WialonOkdeskAuthOptions): Wialon
     }
     // Only GET: link scanners that send HEAD/POST must not burn the one-time hash.
     if (request.method !== 'GET') return refusalPage('method_not_allowed', 405);
+    const signal = request.signal;
     let result: WialonOkdeskAuthResult;
     try {
-      result = await verify(new URL(request.url).searchParams);
+      result = await verify(new URL(request.url).searchParams, { signal });
     } catch (error) {
-      const authError = error as WialonAuthError;
-      return refusalPage(authError.reason, statusFor(authError));
+      if (!isWialonAuthError(error)) throw error; // the client went away: nobody to answer
+      return refusalPage(error.reason, statusFor(error));
     }
     if (options.onSuccess) return options.onSuccess(result, request);
     let location: string;
     try {
       const link = options.portalLoginLink
         ? await options.portalLoginLink(result, request)
-        : await (loginLink as NonNullable<typeof loginLink>)(result.contact);
+        : await (loginLink as NonNullable<typeof loginLink>)(result.contact, { signal });
       location = new URL(String(link)).toString();
       // A link that carries the api_token (an Okdesk that echoes the request URL) would hand it to
       // the browser, its history and the portal's logs: refuse it, in whatever encoding it hides.
@@ -280,7 +382,8 @@ export function createWialonOkdeskAuth(options: WialonOkdeskAuthOptions): Wialon
         });
       }
     } catch (error) {
-      logger.warn(
+      if (signal.aborted && error === signal.reason) throw error;
+      logger?.warn?.(
         'wialon-okdesk-auth: refused (upstream_unavailable)',
         safe({
           reason: 'upstream_unavailable',
@@ -296,6 +399,34 @@ export function createWialonOkdeskAuth(options: WialonOkdeskAuthOptions): Wialon
   return { verify, handle };
 }
 
+/** `authHashLifetimeMs`, or its deprecated alias `authHashLifetimeSeconds` in milliseconds. Default 120 000. */
+function hashLifetimeMs(options: WialonOkdeskAuthOptions): number {
+  const { authHashLifetimeMs, authHashLifetimeSeconds } = options;
+  if (authHashLifetimeSeconds === undefined) {
+    return checkTimeoutMs('authHashLifetimeMs', authHashLifetimeMs, 120_000);
+  }
+  if (authHashLifetimeMs !== undefined) {
+    throw new ConfigurationError(
+      'Pass authHashLifetimeMs only: authHashLifetimeSeconds is its deprecated alias in seconds.',
+    );
+  }
+  if (
+    typeof authHashLifetimeSeconds !== 'number' ||
+    !Number.isFinite(authHashLifetimeSeconds) ||
+    authHashLifetimeSeconds <= 0
+  ) {
+    throw new ConfigurationError(
+      `authHashLifetimeSeconds (deprecated: use authHashLifetimeMs) must be a positive number of seconds, got ${String(authHashLifetimeSeconds)}.`,
+    );
+  }
+  return authHashLifetimeSeconds * 1000;
+}
+
+/** True when `error` is the reason of the call's aborted signal (rethrown as is, never a refusal). */
+function isAbortOf(scope: CallScope, error: unknown): boolean {
+  return scope.signal?.aborted === true && error === scope.signal.reason;
+}
+
 function statusFor(error: WialonAuthError): number {
   if (error.reason === 'upstream_unavailable' && error.upstream === 'replay_store') return 503;
   return statusForReason(error.reason);
@@ -303,12 +434,11 @@ function statusFor(error: WialonAuthError): number {
 
 function resolveDirectory(
   okdesk: WialonOkdeskAuthOptions['okdesk'],
-  fetchImpl: typeof fetch | undefined,
-  timeoutMs: number,
+  settings: HttpSettings,
 ): {
   directory: ContactDirectory;
   apiToken: string | undefined;
-  loginLink: ((contact: OkdeskContact) => Promise<string>) | undefined;
+  loginLink: ((contact: OkdeskContact, options: RequestOptions) => Promise<string>) | undefined;
 } {
   if (typeof okdesk !== 'object' || okdesk === null) {
     throw new ConfigurationError(
@@ -330,13 +460,16 @@ function resolveDirectory(
   }
   const directory = createOkdeskClient({
     ...clientOptions,
-    timeoutMs,
-    ...(fetchImpl === undefined ? {} : { fetch: fetchImpl }),
+    timeoutMs: settings.timeoutMs,
+    ...(settings.fetch === undefined ? {} : { fetch: settings.fetch }),
+    ...(settings.logger === undefined ? {} : { logger: settings.logger }),
+    ...(settings.hooks === undefined ? {} : { hooks: settings.hooks }),
   });
   return {
     directory,
     apiToken: okdesk.apiToken,
-    loginLink: useLoginLink === true ? (contact) => directory.createLoginLink(contact) : undefined,
+    loginLink:
+      useLoginLink === true ? (contact, callOptions) => directory.createLoginLink(contact, callOptions) : undefined,
   };
 }
 
@@ -367,24 +500,9 @@ async function replayKey(base: string, authHash: string): Promise<string> {
   return `wialon-okdesk:used-hash:${hex}`;
 }
 
-/** Thrown by {@link withDeadline}; only its name reaches errors and logs. */
+/** A replay store or custom directory past its deadline; only its name reaches errors and logs. */
 class DeadlineExceeded extends Error {
   override name = 'DeadlineExceeded';
-}
-
-/** `promise`, or a rejection with DeadlineExceeded after `ms`: code we do not control must not hang a login. */
-async function withDeadline<T>(promise: Promise<T>, ms: number): Promise<T> {
-  let timer: ReturnType<typeof setTimeout> | undefined;
-  try {
-    return await Promise.race([
-      promise,
-      new Promise<never>((_, reject) => {
-        timer = setTimeout(() => reject(new DeadlineExceeded()), ms);
-      }),
-    ]);
-  } finally {
-    clearTimeout(timer);
-  }
 }
 
 function errorName(error: unknown): string {

@@ -1,4 +1,13 @@
-export { ConfigurationError, createMemoryStore, isVendorkitError, type Store } from '@vendorkit/core';
+export {
+  type ClientHooks,
+  ConfigurationError,
+  createMemoryStore,
+  isVendorkitError,
+  type Logger,
+  type RequestInfo,
+  type RequestOptions,
+  type Store,
+} from '@vendorkit/core';
 export { createWialonAppLink, type WialonAppLinkOptions } from './app-link.js';
 export {
   formatWialonAppSettings,
@@ -22,8 +31,8 @@ export {
   type WialonAuthErrorDetails,
   type WialonAuthReason,
 } from './errors.js';
-export { parseLinkParams, type WialonLinkInput, type WialonLinkParams } from './link-params.js';
-export { defaultLogger, type WialonOkdeskAuthLogger } from './logger.js';
+export type { WialonLinkInput } from './link-params.js';
+export type { WialonOkdeskAuthLogger } from './logger.js';
 export { type NodeHandlerOptions, toNodeHandler } from './node-adapter.js';
 export {
   type ContactDirectory,
@@ -31,18 +40,4 @@ export {
   type OkdeskClient,
   type OkdeskClientOptions,
   type OkdeskContact,
-  parseOkdeskContact,
-  parseOkdeskContactList,
 } from './okdesk-client.js';
-export {
-  matchTrustedBaseUrl,
-  normalizeBaseUrl,
-  parseTrustedBaseUrls,
-  type TrustedWialonBaseUrl,
-} from './trusted-base-urls.js';
-export {
-  parseLogoutAnswer,
-  parseUseAuthHashAnswer,
-  reasonForWialonError,
-  type WialonSession,
-} from './wialon-api.js';

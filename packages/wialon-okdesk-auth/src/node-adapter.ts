@@ -22,14 +22,23 @@ const DEFAULT_MAX_BODY_BYTES = 64 * 1024;
  * Builds a `Request` from the IncomingMessage (Express's `originalUrl` when mounted), writes the
  * `Response` back (status, headers including several `Set-Cookie`, streamed body). A handler
  * that throws answers 500 with no detail; the error goes to `next` when Express provides one.
+ * `request.signal` aborts when the client goes away before the answer is written, so that
+ * `handle()` cancels its upstream calls; nothing is answered or passed to `next` then.
  */
 export function toNodeHandler(
   handler: (request: Request) => Promise<Response>,
   options: NodeHandlerOptions = {},
 ): (req: IncomingMessage, res: ServerResponse, next?: (error?: unknown) => void) => Promise<void> {
   return async (req, res, next) => {
+    const disconnected = new AbortController();
+    const onClose = () => {
+      if (!res.writableFinished) {
+        disconnected.abort(new DOMException('The client closed the connection.', 'AbortError'));
+      }
+    };
+    res.once('close', onClose);
     try {
-      const request = await toRequest(req, options);
+      const request = await toRequest(req, options, disconnected.signal);
       if (request === undefined) {
         res.writeHead(413, {
           'content-type': 'text/plain; charset=utf-8',
@@ -41,6 +50,7 @@ export function toNodeHandler(
       }
       await writeResponse(res, await handler(request));
     } catch (error) {
+      if (disconnected.signal.aborted) return; // nobody left to answer
       if (next) {
         next(error);
         return;
@@ -51,12 +61,18 @@ export function toNodeHandler(
         res.setHeader('cache-control', 'no-store');
       }
       res.end('Internal Server Error');
+    } finally {
+      res.off('close', onClose);
     }
   };
 }
 
 /** The request as a Fetch `Request`, or `undefined` when its body is longer than allowed. */
-async function toRequest(req: IncomingMessage, options: NodeHandlerOptions): Promise<Request | undefined> {
+async function toRequest(
+  req: IncomingMessage,
+  options: NodeHandlerOptions,
+  signal: AbortSignal,
+): Promise<Request | undefined> {
   const path = (req as IncomingMessage & { originalUrl?: string }).originalUrl ?? req.url ?? '/';
   const origin = options.publicOrigin ?? `http://${sanitizeHost(req.headers.host)}`;
   const url = new URL(path.startsWith('/') ? path : `/${path}`, origin);
@@ -66,7 +82,7 @@ async function toRequest(req: IncomingMessage, options: NodeHandlerOptions): Pro
     for (const item of Array.isArray(value) ? value : [value]) headers.append(name, item);
   }
   const method = req.method ?? 'GET';
-  if (method === 'GET' || method === 'HEAD') return new Request(url, { method, headers });
+  if (method === 'GET' || method === 'HEAD') return new Request(url, { method, headers, signal });
   const maxBodyBytes = options.maxBodyBytes ?? DEFAULT_MAX_BODY_BYTES;
   const chunks: Uint8Array[] = [];
   let size = 0;
@@ -82,7 +98,7 @@ async function toRequest(req: IncomingMessage, options: NodeHandlerOptions): Pro
     body.set(chunk, offset);
     offset += chunk.byteLength;
   }
-  return new Request(url, { method, headers, body });
+  return new Request(url, { method, headers, body, signal });
 }
 
 function sanitizeHost(host: string | undefined): string {

@@ -1,8 +1,15 @@
-import { ConfigurationError, parseHttpUrl } from '@vendorkit/core';
+import {
+  type ClientHooks,
+  ConfigurationError,
+  type Logger,
+  parseHttpUrl,
+  type RequesterResponse,
+  type RequestOptions,
+  redactSecrets,
+} from '@vendorkit/core';
 import * as z from 'zod/mini';
 import { WialonAuthError } from './errors.js';
-import { createExchangeClient, type ExchangeResult, exchange } from './exchange.js';
-import { fromExchange } from './wialon-api.js';
+import { bounded, callScope, checkObservers, checkTimeoutMs, createUpstreamRequester } from './http.js';
 
 /**
  * An Okdesk contact as the API returns it. Only `id` and `login` are relied on; every other
@@ -20,11 +27,15 @@ export interface OkdeskContact {
   [field: string]: unknown;
 }
 
-/** Any directory of portal users: resolve a login (exact, case-sensitive) to a contact, or null. */
+/**
+ * Any directory of portal users: resolve a login (exact, case-sensitive) to a contact, or null.
+ * `options` carries the calling `verify()`'s signal (stop when it aborts), the time left of its
+ * `timeoutMs` and its extra headers; a directory may ignore them.
+ */
 export interface ContactDirectory {
-  findContactByLogin(login: string): Promise<OkdeskContact | null | undefined>;
+  findContactByLogin(login: string, options?: RequestOptions): Promise<OkdeskContact | null | undefined>;
   /** Optional: a one-time portal login URL for the contact, used by `handle()` to redirect. */
-  createLoginLink?(contact: OkdeskContact): Promise<string>;
+  createLoginLink?(contact: OkdeskContact, options?: RequestOptions): Promise<string>;
 }
 
 /** Options of {@link createOkdeskClient}. */
@@ -45,14 +56,26 @@ export interface OkdeskClientOptions {
   maxPages?: number;
   /** A `fetch` implementation; default `globalThis.fetch` (late-bound). */
   fetch?: typeof fetch;
-  /** Per-request deadline in milliseconds (headers and body). Default 10 000. */
+  /**
+   * Deadline of one request attempt in milliseconds (headers and body). Default 10 000. Reads are
+   * retried twice on network failures, timeouts, 408/429/5xx (jittered backoff); pass a per-call
+   * `timeoutMs` to bound a whole lookup.
+   */
   timeoutMs?: number;
+  /** Told every request (`debug`) and every hook failure (`warn`); the `api_token` is redacted. Default: silent. */
+  logger?: Logger;
+  /** `onRequest`, `onResponse`, `onRetry`, `onError` for each upstream request; URLs have the `api_token` redacted. */
+  hooks?: ClientHooks;
 }
 
-/** The small Okdesk client `createWialonOkdeskAuth` uses when given `{ baseUrl, apiToken }`. */
+/**
+ * The small Okdesk client `createWialonOkdeskAuth` uses when given `{ baseUrl, apiToken }`. Each
+ * call takes `{ signal?, timeoutMs?, headers? }` last: an abort rejects at once with the signal's
+ * reason and stops the listing; `timeoutMs` bounds the whole call (`upstream_unavailable`).
+ */
 export interface OkdeskClient extends ContactDirectory {
-  findContactByLogin(login: string): Promise<OkdeskContact | null>;
-  createLoginLink(contact: OkdeskContact): Promise<string>;
+  findContactByLogin(login: string, options?: RequestOptions): Promise<OkdeskContact | null>;
+  createLoginLink(contact: OkdeskContact, options?: RequestOptions): Promise<string>;
 }
 
 // Okdesk ids are integers; a string id is accepted only as a plain token, so that an id never
@@ -69,7 +92,7 @@ const loginLinkSchema = z.looseObject({
 });
 
 /** Parses one contact-shaped value; undefined when it is not a contact with a string login. */
-export function parseOkdeskContact(value: unknown): OkdeskContact | undefined {
+function parseOkdeskContact(value: unknown): OkdeskContact | undefined {
   const parsed = contactSchema.safeParse(value);
   if (!parsed.success || typeof parsed.data.login !== 'string') return undefined;
   return parsed.data as OkdeskContact;
@@ -127,44 +150,44 @@ export function createOkdeskClient(options: OkdeskClientOptions): OkdeskClient {
   if (!Number.isInteger(maxPages) || maxPages < 1) {
     throw new ConfigurationError(`okdesk.maxPages must be a positive integer, got ${String(options.maxPages)}.`);
   }
-  const timeoutMs = options.timeoutMs ?? 10_000;
-  if (!Number.isFinite(timeoutMs) || timeoutMs <= 0) {
-    throw new ConfigurationError(
-      `okdesk.timeoutMs must be a positive number of milliseconds, got ${String(options.timeoutMs)}.`,
-    );
+  const timeoutMs = checkTimeoutMs('okdesk.timeoutMs', options.timeoutMs, 10_000);
+  if (options.fetch !== undefined && typeof options.fetch !== 'function') {
+    throw new ConfigurationError('okdesk.fetch must be a function (a fetch implementation).');
   }
-  const apiRoot = `${base.origin}${base.pathname.replace(/\/+$/, '')}/api/v1`;
+  checkObservers(options, 'okdesk.');
   const token = options.apiToken;
-  const client = createExchangeClient(options.fetch);
+  const okdesk = createUpstreamRequester(`${base.origin}${base.pathname.replace(/\/+$/, '')}/api/v1/`, 'okdesk', {
+    fetch: options.fetch,
+    timeoutMs,
+    logger: options.logger,
+    hooks: options.hooks,
+    redact: (text) => redactSecrets(text, [token]),
+  });
   let loginFilterUsable = options.loginFilter ?? false;
-  const inFlight = new Map<string, Promise<OkdeskContact | null>>();
+  const inFlight = new Map<string, SharedLookup>();
 
-  const call = async (
+  const call = (
     path: string,
     query: Record<string, string>,
-    init?: { body: string },
-  ): Promise<ExchangeResult> => {
-    const search = new URLSearchParams({ api_token: token, ...query }).toString();
-    try {
-      return await exchange(
-        client,
-        `${apiRoot}${path}?${search}`,
-        init
-          ? {
-              method: 'POST',
-              body: init.body,
-              headers: { 'content-type': 'application/json', accept: 'application/json' },
-            }
-          : { method: 'GET', headers: { accept: 'application/json' } },
-        timeoutMs,
-      );
-    } catch (error) {
-      throw fromExchange(error, 'okdesk');
-    }
-  };
+    requestOptions: RequestOptions,
+    json?: unknown,
+  ): Promise<RequesterResponse> =>
+    okdesk.request(
+      {
+        method: json === undefined ? 'GET' : 'POST',
+        path,
+        query: new URLSearchParams({ api_token: token, ...query }),
+        headers: { accept: 'application/json' },
+        ...(json === undefined ? {} : { json }),
+      },
+      requestOptions,
+    );
 
-  const viaFilter = async (login: string): Promise<OkdeskContact | null | 'unknown'> => {
-    const answer = await call('/contacts/', { login });
+  const viaFilter = async (
+    login: string,
+    requestOptions: RequestOptions,
+  ): Promise<OkdeskContact | null | 'unknown'> => {
+    const answer = await call('contacts/', { login }, requestOptions);
     rejectAuthFailure(answer.status);
     if (answer.status === 404) return 'unknown';
     if (answer.status === 400 || answer.status === 422) {
@@ -186,12 +209,12 @@ export function createOkdeskClient(options: OkdeskClientOptions): OkdeskClient {
   // the largest ids, `page[from_id]` asks for the ids below it. So the cursor is the smallest id
   // seen, and a page whose smallest id does not go down means the end (or a server that ignores
   // the cursor): never a loop.
-  const viaList = async (login: string): Promise<OkdeskContact | null> => {
+  const viaList = async (login: string, requestOptions: RequestOptions): Promise<OkdeskContact | null> => {
     let fromId: number | undefined;
     for (let page = 0; page < maxPages; page++) {
       const query: Record<string, string> = { 'page[size]': String(pageSize) };
       if (fromId !== undefined) query['page[from_id]'] = String(fromId);
-      const answer = await call('/contacts/list', query);
+      const answer = await call('contacts/list', query, requestOptions);
       rejectAuthFailure(answer.status);
       const { contacts, smallestId, count } = parseOkdeskContactList(answer.status, answer.text);
       const exact = contacts.find((c) => c.login === login);
@@ -204,32 +227,54 @@ export function createOkdeskClient(options: OkdeskClientOptions): OkdeskClient {
     );
   };
 
-  const lookup = async (login: string): Promise<OkdeskContact | null> => {
+  const lookup = async (login: string, requestOptions: RequestOptions): Promise<OkdeskContact | null> => {
     if (loginFilterUsable) {
-      const found = await viaFilter(login);
+      const found = await viaFilter(login, requestOptions);
       if (found !== 'unknown') return found;
     }
-    return viaList(login);
+    return viaList(login, requestOptions);
   };
 
+  const lookupTimedOut = () =>
+    okdeskUpstream('Okdesk did not finish the contact lookup within the timeoutMs of the call.');
+
   return {
-    findContactByLogin(login) {
-      // Concurrent lookups of one login share one scan.
-      let pending = inFlight.get(login);
-      if (!pending) {
-        pending = lookup(login).finally(() => inFlight.delete(login));
-        inFlight.set(login, pending);
+    findContactByLogin(login, callOptions) {
+      const scope = callScope(callOptions);
+      // A call with its own headers makes its own requests.
+      if (callOptions?.headers !== undefined) return lookup(login, scope.requestOptions());
+      // Concurrent lookups of one login share one scan. Each caller waits with its own signal and
+      // deadline; the scan is cancelled when the last caller waiting for it has gone.
+      let shared = inFlight.get(login);
+      if (shared === undefined) {
+        const controller = new AbortController();
+        const promise = lookup(login, { signal: controller.signal });
+        const created: SharedLookup = { promise, controller, waiting: 0 };
+        promise.then(
+          () => inFlight.get(login) === created && inFlight.delete(login),
+          () => inFlight.get(login) === created && inFlight.delete(login),
+        );
+        inFlight.set(login, created);
+        shared = created;
       }
-      return pending;
+      const joined = shared;
+      joined.waiting++;
+      const left = scope.remaining();
+      return bounded(joined.promise, scope.signal, left, lookupTimedOut).finally(() => {
+        joined.waiting--;
+        if (joined.waiting === 0) {
+          if (inFlight.get(login) === joined) inFlight.delete(login);
+          joined.controller.abort();
+        }
+      });
     },
-    async createLoginLink(contact) {
-      const answer = await call(
-        '/login_link',
-        {},
-        {
-          body: JSON.stringify({ user_type: 'contact', user_id: contact.id, one_time: true }),
-        },
-      );
+    async createLoginLink(contact, callOptions) {
+      const scope = callScope(callOptions);
+      const answer = await call('login_link', {}, scope.requestOptions(), {
+        user_type: 'contact',
+        user_id: contact.id,
+        one_time: true,
+      });
       rejectAuthFailure(answer.status);
       const json = okdeskJson(answer.status, answer.text, 'login_link');
       const parsed = loginLinkSchema.safeParse(json);
@@ -240,6 +285,14 @@ export function createOkdeskClient(options: OkdeskClientOptions): OkdeskClient {
       return link;
     },
   };
+}
+
+/** One contact scan shared by the concurrent lookups of a login. */
+interface SharedLookup {
+  promise: Promise<OkdeskContact | null>;
+  controller: AbortController;
+  /** Callers still waiting for it. */
+  waiting: number;
 }
 
 function isPlainHttpUrl(text: string): boolean {

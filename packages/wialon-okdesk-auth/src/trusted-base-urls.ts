@@ -2,10 +2,11 @@ import { ConfigurationError } from '@vendorkit/core';
 
 /** A configured Wialon base URL, reduced to the only form a link's `baseUrl` may match. */
 export interface TrustedWialonBaseUrl {
-  /** Normalised form: scheme, lower-case (punycode) host, port when not the default, path without trailing slash. */
+  /**
+   * Normalised form: scheme, lower-case (punycode) host, port when not the default, path without
+   * trailing slash. API calls go below it — always built from configuration, never from a link.
+   */
   readonly normalized: string;
-  /** Where API calls go: `normalized` + `/wialon/ajax.html`. Always built from configuration, never from a link. */
-  readonly ajaxUrl: string;
 }
 
 // Characters that a genuine Wialon base URL never contains and that URL parsers normalise
@@ -55,7 +56,7 @@ export function parseTrustedBaseUrls(entries: unknown): TrustedWialonBaseUrl[] {
         `trustedWialonBaseUrls[${index}] must be a plain http(s) base URL without user info, query, fragment or dot segments, e.g. "https://hst-api.wialon.com"; got ${JSON.stringify(String(entry)).slice(0, 200)}.`,
       );
     }
-    return { normalized, ajaxUrl: `${normalized}/wialon/ajax.html` };
+    return { normalized };
   });
 }
 

@@ -1,8 +1,6 @@
-import type { KyInstance } from 'ky';
+import type { Requester, RequestOptions } from '@vendorkit/core';
 import * as z from 'zod/mini';
 import { WialonAuthError, type WialonAuthReason } from './errors.js';
-import { ExchangeFailure, exchange } from './exchange.js';
-import type { TrustedWialonBaseUrl } from './trusted-base-urls.js';
 
 /**
  * A Wialon session opened by `core/use_auth_hash`. `sessionId` is a secret: never log it.
@@ -107,49 +105,36 @@ export function parseLogoutAnswer(status: number, text: string): void {
 }
 
 /**
- * `core/use_auth_hash` on a TRUSTED base URL: `POST {base}/wialon/ajax.html?svc=core/use_auth_hash`
- * with the form body `params={"authHash":"…"}` (the hash travels in the body, never in a URL).
+ * `core/use_auth_hash` on a TRUSTED Wialon server (the requester is bound to its base URL):
+ * `POST {base}/wialon/ajax.html?svc=core/use_auth_hash` with the form body
+ * `params={"authHash":"…"}` (the hash travels in the body, never in a URL). Never retried once
+ * sent: the hash may be single use.
  */
 export async function useAuthHash(
-  client: KyInstance,
-  base: TrustedWialonBaseUrl,
+  wialon: Requester,
   authHash: string,
-  timeoutMs: number,
+  options: RequestOptions,
 ): Promise<WialonSession> {
   const body = new URLSearchParams({ params: JSON.stringify({ authHash }) }).toString();
-  let answer: { status: number; text: string };
-  try {
-    answer = await exchange(client, `${base.ajaxUrl}?svc=core/use_auth_hash`, formPost(body), timeoutMs);
-  } catch (error) {
-    throw fromExchange(error);
-  }
+  const answer = await wialon.request(ajaxCall('core/use_auth_hash', body), options);
   return parseUseAuthHashAnswer(answer.status, answer.text);
 }
 
 /** `core/logout` with the session id in the form body. Rejects with a secret-free Error on failure. */
-export async function logout(
-  client: KyInstance,
-  base: TrustedWialonBaseUrl,
-  sessionId: string,
-  timeoutMs: number,
-): Promise<void> {
+export async function logout(wialon: Requester, sessionId: string, options: RequestOptions): Promise<void> {
   const body = new URLSearchParams({ params: '{}', sid: sessionId }).toString();
-  let answer: { status: number; text: string };
-  try {
-    answer = await exchange(client, `${base.ajaxUrl}?svc=core/logout`, formPost(body), timeoutMs);
-  } catch (error) {
-    throw new Error(
-      `Wialon core/logout failed: ${error instanceof ExchangeFailure ? error.message : 'unknown error'}.`,
-    );
-  }
+  const answer = await wialon.request(ajaxCall('core/logout', body), options);
   parseLogoutAnswer(answer.status, answer.text);
 }
 
-function formPost(body: string) {
+/** A Remote API call: `svc` in the query (kept readable, as Wialon's docs write it), fields in a form body. */
+export function ajaxCall(svc: string, body: string) {
   return {
     method: 'POST' as const,
+    path: `wialon/ajax.html?svc=${svc}`,
     body,
     headers: { 'content-type': 'application/x-www-form-urlencoded', accept: 'application/json' },
+    retry: false,
   };
 }
 
@@ -169,22 +154,4 @@ function upstream(message: string, status?: number): WialonAuthError {
     upstream: 'wialon',
     ...(status === undefined ? {} : { upstreamStatus: status }),
   });
-}
-
-/**
- * Turns an exchange failure into `upstream_unavailable` (timeout, network, redirect, oversize);
- * a network failure's system error code becomes `cause.code`.
- */
-export function fromExchange(error: unknown, upstreamName: 'wialon' | 'okdesk' = 'wialon'): WialonAuthError {
-  const what = upstreamName === 'wialon' ? 'Wialon' : 'Okdesk';
-  const failure = error instanceof ExchangeFailure ? error : undefined;
-  const code = failure?.systemCode;
-  return new WialonAuthError(
-    'upstream_unavailable',
-    `${what} is unavailable: ${failure?.message ?? 'unknown error'}.`,
-    {
-      upstream: upstreamName,
-      ...(code === undefined ? {} : { cause: Object.assign(new Error(code), { code }) }),
-    },
-  );
 }

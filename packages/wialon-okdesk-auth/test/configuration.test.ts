@@ -1,10 +1,7 @@
 import { createMemoryStore, isVendorkitError } from '@vendorkit/core';
-import {
-  createWialonOkdeskAuth,
-  parseTrustedBaseUrls,
-  type WialonOkdeskAuthOptions,
-} from '@vendorkit/wialon-okdesk-auth';
+import { createWialonOkdeskAuth, type WialonOkdeskAuthOptions } from '@vendorkit/wialon-okdesk-auth';
 import { describe, expect, it } from 'vitest';
+import { parseTrustedBaseUrls } from '../src/trusted-base-urls.js';
 import { API_TOKEN, expectNoSecrets } from './helpers.js';
 
 const valid: WialonOkdeskAuthOptions = {
@@ -44,7 +41,11 @@ describe('createWialonOkdeskAuth options', () => {
     [{ authHashLifetimeSeconds: -1 }, /authHashLifetimeSeconds/],
     [{ onSuccess: 'yes' }, /onSuccess/],
     [{ portalLoginLink: 42 }, /portalLoginLink/],
-    [{ logger: { warn() {} } }, /logger/],
+    [{ authHashLifetimeMs: 0 }, /authHashLifetimeMs/],
+    [{ authHashLifetimeMs: 60_000, authHashLifetimeSeconds: 60 }, /authHashLifetimeMs only/],
+    [{ logger: { warn: 'yes' } }, /logger/],
+    [{ logger: 'console' }, /logger/],
+    [{ hooks: { onRequest: 1 } }, /hooks/],
     [{ replayStore: { get() {} } }, /replayStore/],
     [{ fetch: 'fetch' }, /fetch/],
   ])('%j → ConfigurationError naming the option', (override, message) => {
@@ -60,8 +61,9 @@ describe('createWialonOkdeskAuth options', () => {
         ...valid,
         replayStore: createMemoryStore(),
         timeoutMs: 500,
-        authHashLifetimeSeconds: 60,
-        logger: { warn() {}, info() {} },
+        authHashLifetimeMs: 60_000,
+        logger: { warn() {} },
+        hooks: { onRequest() {} },
       }),
     ).not.toThrow();
     expect(() => createWialonOkdeskAuth({ ...valid, okdesk: { findContactByLogin: async () => null } })).not.toThrow();
@@ -73,11 +75,7 @@ describe('createWialonOkdeskAuth options', () => {
         'HTTPS://HST-API.Wialon.COM/',
         'https://hst-api.wialon.eu:443',
         'http://127.0.0.1:8080/sandbox/',
-      ]).map((t) => t.ajaxUrl),
-    ).toEqual([
-      'https://hst-api.wialon.com/wialon/ajax.html',
-      'https://hst-api.wialon.eu/wialon/ajax.html',
-      'http://127.0.0.1:8080/sandbox/wialon/ajax.html',
-    ]);
+      ]).map((t) => t.normalized),
+    ).toEqual(['https://hst-api.wialon.com', 'https://hst-api.wialon.eu', 'http://127.0.0.1:8080/sandbox']);
   });
 });

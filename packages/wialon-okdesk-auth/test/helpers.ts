@@ -1,6 +1,6 @@
 import { inspect } from 'node:util';
+import type { Logger } from '@vendorkit/wialon-okdesk-auth';
 import { expect } from 'vitest';
-import type { WialonOkdeskAuthLogger } from '../src/index.js';
 
 export const WIALON = 'https://hst-api.wialon.com';
 export const OKDESK = 'https://acme.okdesk.ru';
@@ -9,7 +9,7 @@ export const API_TOKEN = 'okdesk-secret-api-token-4f1c9e';
 /** A logger that keeps every line, for assertions. */
 export function recordingLogger() {
   const lines: Array<{ level: 'warn' | 'info'; message: string; details: Record<string, unknown> | undefined }> = [];
-  const logger: WialonOkdeskAuthLogger = {
+  const logger: Logger = {
     warn: (message, details) => lines.push({ level: 'warn', message, details }),
     info: (message, details) => lines.push({ level: 'info', message, details }),
   };

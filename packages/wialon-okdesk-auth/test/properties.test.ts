@@ -1,17 +1,11 @@
 import { inspect } from 'node:util';
-import {
-  createWialonOkdeskAuth,
-  isWialonAuthError,
-  matchTrustedBaseUrl,
-  parseLinkParams,
-  parseLogoutAnswer,
-  parseOkdeskContactList,
-  parseTrustedBaseUrls,
-  parseUseAuthHashAnswer,
-  WIALON_AUTH_REASONS,
-} from '@vendorkit/wialon-okdesk-auth';
+import { createWialonOkdeskAuth, isWialonAuthError, WIALON_AUTH_REASONS } from '@vendorkit/wialon-okdesk-auth';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
+import { parseLinkParams } from '../src/link-params.js';
+import { parseOkdeskContactList } from '../src/okdesk-client.js';
+import { matchTrustedBaseUrl, parseTrustedBaseUrls } from '../src/trusted-base-urls.js';
+import { parseLogoutAnswer, parseUseAuthHashAnswer } from '../src/wialon-api.js';
 import { recordingLogger } from './helpers.js';
 
 const SECRET = 'S3CRET-9f8e7d6c';

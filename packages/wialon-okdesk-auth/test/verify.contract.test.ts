@@ -288,11 +288,11 @@ describe('verify() refusals', () => {
     await refusal(auth.verify({ user: 'Carol', baseUrl: WIALON, authHash }), 'replayed', [authHash]);
   });
 
-  it('forgets a hash after authHashLifetimeSeconds (Wialon then refuses it itself)', async () => {
+  it('forgets a hash after authHashLifetimeMs (Wialon then refuses it itself)', async () => {
     let now = 5_000_000;
     const clockWialon = createWialonMock({ baseUrl: WIALON, users: ['Carol'], now: () => now });
     server.use(...clockWialon.handlers);
-    const auth = makeAuth({ replayStore: createMemoryStore({ now: () => now }), authHashLifetimeSeconds: 120 });
+    const auth = makeAuth({ replayStore: createMemoryStore({ now: () => now }), authHashLifetimeMs: 120_000 });
     const authHash = clockWialon.mintAuthHash('Carol');
     await auth.verify({ user: 'Carol', baseUrl: WIALON, authHash });
     now += 119_000;

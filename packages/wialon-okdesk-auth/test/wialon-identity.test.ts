@@ -1,7 +1,8 @@
-import { createWialonOkdeskAuth, isWialonAuthError, parseLogoutAnswer } from '@vendorkit/wialon-okdesk-auth';
+import { createWialonOkdeskAuth, isWialonAuthError } from '@vendorkit/wialon-okdesk-auth';
 import { createOkdeskMock, createWialonMock } from '@vendorkit/wialon-okdesk-auth/mocks';
 import { setupServer } from 'msw/node';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { parseLogoutAnswer } from '../src/wialon-api.js';
 import { API_TOKEN, OKDESK, recordingLogger, rejectionOf, WIALON } from './helpers.js';
 
 // Which name in a core/use_auth_hash answer is the person who clicked? Wialon's Remote API
