@@ -414,6 +414,16 @@ export class McParkenSession {
     if (options.json !== undefined && options.body !== undefined) {
       throw new ConfigurationError('session.http: pass `json` or `body`, not both.');
     }
+    if (options.body !== undefined && typeof options.body !== 'string' && !(options.body instanceof URLSearchParams)) {
+      throw new ConfigurationError(
+        'session.http option `body` must be a string or URLSearchParams (use `json` for JSON), so it can be sent again after a token renewal.',
+      );
+    }
+    if (options.retry !== undefined && typeof options.retry !== 'boolean') {
+      throw new ConfigurationError(
+        'session.http option `retry` must be true or false; how many times is the session option `retries`.',
+      );
+    }
     scope.signal?.throwIfAborted();
     // Before the login too: a request that will be refused must not cost a session call.
     const target = this.#confine(method, path);
@@ -444,7 +454,7 @@ export class McParkenSession {
           url: answer.url,
         },
       );
-      await this.#forget(token);
+      await within(this.#forget(token), scope);
       token = (await this.#entry(scope)).accessToken;
       answer = await attempt(token);
       found = this.#vendorError(answer);
@@ -589,10 +599,19 @@ function callScope(options: McParkenTokenOptions | undefined): CallScope {
 
 /** The request options for core: the caller's signal and what is left of the call's deadline. */
 function remaining(scope: CallScope): RequestOptions {
-  return {
-    ...(scope.signal === undefined ? {} : { signal: scope.signal }),
-    ...(scope.deadline === undefined ? {} : { timeoutMs: Math.max(1, scope.deadline - Date.now()) }),
-  };
+  const options: RequestOptions = scope.signal === undefined ? {} : { signal: scope.signal };
+  if (scope.deadline === undefined) return options;
+  const left = scope.deadline - Date.now();
+  if (left <= 0) throw callTimeout(scope);
+  return { ...options, timeoutMs: left };
+}
+
+function callTimeout(scope: CallScope): McParkenError {
+  return new McParkenError(
+    'timeout',
+    `McParken did not answer within this call's timeoutMs (${scope.timeoutMs} ms); a login still under way goes on for other callers.`,
+    { reason: 'timeout' },
+  );
 }
 
 /**
@@ -617,13 +636,7 @@ function within<T>(work: Promise<T>, scope: CallScope): Promise<T> {
       timer = setTimeout(
         () => {
           settle();
-          reject(
-            new McParkenError(
-              'timeout',
-              `No McParken token within this call's timeoutMs (${scope.timeoutMs} ms); a login still under way goes on for other callers.`,
-              { reason: 'timeout' },
-            ),
-          );
+          reject(callTimeout(scope));
         },
         Math.max(0, deadline - Date.now()),
       );

@@ -102,6 +102,21 @@ describe('session.http', () => {
     expect(await attempts(() => session.http.get('parking/flaky', { retry: false }))).toBe(1);
   });
 
+  it('ky-era options a plain JavaScript caller may still pass are refused, before anything is sent', async () => {
+    const { mock, session } = mockedSession(server);
+    const cases: Array<[string, () => Promise<unknown>]> = [
+      ['retry', () => session.http.get('parking/zones', { retry: 5 } as never)],
+      ['body', () => session.http.post('parking/zones', { body: new Blob(['x']) } as never)],
+      ['json', () => session.http.post('parking/zones', { json: {}, body: 'x' })],
+    ];
+    for (const [name, call] of cases) {
+      const error = await caught(call());
+      expect(isMcParkenError(error, 'invalid_configuration'), name).toBe(true);
+      expect((error as Error).message).toContain(`\`${name}\``);
+    }
+    expect(mock.stats.sessionRequests).toBe(0);
+  });
+
   it('exposes no HTTP library: five methods, nothing else', () => {
     const { session } = mockedSession(server);
     expectTypeOf(session.http).toEqualTypeOf<McParkenHttp>();
