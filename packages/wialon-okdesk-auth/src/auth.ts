@@ -337,6 +337,7 @@ export function createWialonOkdeskAuth(options: WialonOkdeskAuthOptions): Wialon
             wialonError: error.wialonError,
             upstream: error.upstream,
             upstreamStatus: error.upstreamStatus,
+            requestId: error.requestId,
           },
           [state.authHash],
         ),

@@ -43,6 +43,8 @@ export interface WialonAuthErrorDetails {
   upstreamStatus?: number;
   /** Which upstream failed, for `upstream_unavailable`. */
   upstream?: 'wialon' | 'okdesk' | 'replay_store';
+  /** The upstream's request id (`x-request-id` of an Okdesk answer), when it sent one. */
+  requestId?: string;
   /** For a network failure: an Error whose `code` is the system error code (e.g. `ECONNREFUSED`). */
   cause?: Error & { code: string };
 }
@@ -67,6 +69,8 @@ export class WialonAuthError extends VendorkitError<`wialon_auth_${WialonAuthRea
   readonly upstreamStatus?: number;
   /** Which upstream failed (`upstream_unavailable` only). */
   readonly upstream?: 'wialon' | 'okdesk' | 'replay_store';
+  /** The upstream's request id for support tickets (`x-request-id` of an Okdesk answer), when it sent one. */
+  readonly requestId?: string;
 
   constructor(reason: WialonAuthReason, message: string, details: WialonAuthErrorDetails = {}) {
     super(`wialon_auth_${reason}`, message, details.cause === undefined ? {} : { cause: details.cause });
@@ -74,6 +78,7 @@ export class WialonAuthError extends VendorkitError<`wialon_auth_${WialonAuthRea
     if (details.wialonError !== undefined) this.wialonError = details.wialonError;
     if (details.upstreamStatus !== undefined) this.upstreamStatus = details.upstreamStatus;
     if (details.upstream !== undefined) this.upstream = details.upstream;
+    if (details.requestId !== undefined) this.requestId = details.requestId;
   }
 }
 

@@ -41,6 +41,8 @@ export function createUpstreamRequester(
     ...(settings.fetch === undefined ? {} : { fetch: settings.fetch }),
     timeoutMs: settings.timeoutMs,
     maxBodyBytes: MAX_BODY_BYTES,
+    // Wialon documents no request-id header: none is read (nor shown to hooks) from its answers.
+    ...(upstream === 'wialon' ? { requestIdHeaders: [] } : {}),
     redact: settings.redact,
     ...(settings.logger === undefined ? {} : { logger: settings.logger }),
     // Called as methods, so hooks given as a class instance keep their `this`.

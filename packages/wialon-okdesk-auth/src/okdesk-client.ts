@@ -102,13 +102,14 @@ function parseOkdeskContact(value: unknown): OkdeskContact | undefined {
  * Parses an answer of `GET /api/v1/contacts/list`: an array of contacts. Entries that are not
  * contacts with a login are skipped; anything but an array is `upstream_unavailable`.
  */
-export function parseOkdeskContactList(
-  status: number,
-  text: string,
-): { contacts: OkdeskContact[]; smallestId: number | undefined; count: number } {
-  const json = okdeskJson(status, text, 'contacts/list');
+export function parseOkdeskContactList(answer: OkdeskAnswer): {
+  contacts: OkdeskContact[];
+  smallestId: number | undefined;
+  count: number;
+} {
+  const json = okdeskJson(answer, 'contacts/list');
   const list = contactListSchema.safeParse(json);
-  if (!list.success) throw okdeskUpstream('Okdesk answered contacts/list with something that is not a list.', status);
+  if (!list.success) throw okdeskUpstream('Okdesk answered contacts/list with something that is not a list.', answer);
   const contacts: OkdeskContact[] = [];
   let smallestId: number | undefined;
   for (const entry of list.data) {
@@ -188,13 +189,13 @@ export function createOkdeskClient(options: OkdeskClientOptions): OkdeskClient {
     requestOptions: RequestOptions,
   ): Promise<OkdeskContact | null | 'unknown'> => {
     const answer = await call('contacts/', { login }, requestOptions);
-    rejectAuthFailure(answer.status);
+    rejectAuthFailure(answer);
     if (answer.status === 404) return 'unknown';
     if (answer.status === 400 || answer.status === 422) {
       loginFilterUsable = false; // the API rejects the parameter: list from now on
       return 'unknown';
     }
-    const json = okdeskJson(answer.status, answer.text, 'contacts');
+    const json = okdeskJson(answer, 'contacts');
     const candidates = (Array.isArray(json) ? json : [json]).map(parseOkdeskContact).filter((c) => c !== undefined);
     const exact = candidates.find((c) => c.login === login);
     if (exact) return exact;
@@ -215,8 +216,8 @@ export function createOkdeskClient(options: OkdeskClientOptions): OkdeskClient {
       const query: Record<string, string> = { 'page[size]': String(pageSize) };
       if (fromId !== undefined) query['page[from_id]'] = String(fromId);
       const answer = await call('contacts/list', query, requestOptions);
-      rejectAuthFailure(answer.status);
-      const { contacts, smallestId, count } = parseOkdeskContactList(answer.status, answer.text);
+      rejectAuthFailure(answer);
+      const { contacts, smallestId, count } = parseOkdeskContactList(answer);
       const exact = contacts.find((c) => c.login === login);
       if (exact) return exact;
       if (count === 0 || smallestId === undefined || (fromId !== undefined && smallestId >= fromId)) return null;
@@ -275,12 +276,12 @@ export function createOkdeskClient(options: OkdeskClientOptions): OkdeskClient {
         user_id: contact.id,
         one_time: true,
       });
-      rejectAuthFailure(answer.status);
-      const json = okdeskJson(answer.status, answer.text, 'login_link');
+      rejectAuthFailure(answer);
+      const json = okdeskJson(answer, 'login_link');
       const parsed = loginLinkSchema.safeParse(json);
       const link = parsed.success ? (parsed.data.url ?? parsed.data.link ?? parsed.data.login_link) : undefined;
       if (link === undefined || !isPlainHttpUrl(link)) {
-        throw okdeskUpstream('Okdesk answered login_link without a usable URL.', answer.status);
+        throw okdeskUpstream('Okdesk answered login_link without a usable URL.', answer);
       }
       return link;
     },
@@ -304,27 +305,34 @@ function isPlainHttpUrl(text: string): boolean {
   }
 }
 
-function rejectAuthFailure(status: number): void {
-  if (status === 401 || status === 403) {
+/** What the Okdesk helpers read of an answer. */
+type OkdeskAnswer = Pick<RequesterResponse, 'status' | 'text' | 'requestId'>;
+
+function rejectAuthFailure(answer: OkdeskAnswer): void {
+  if (answer.status === 401 || answer.status === 403) {
     throw okdeskUpstream(
-      `Okdesk refused the API key (HTTP ${status}): check okdesk.apiToken and that its role may read contacts.`,
-      status,
+      `Okdesk refused the API key (HTTP ${answer.status}): check okdesk.apiToken and that its role may read contacts.`,
+      answer,
     );
   }
 }
 
-function okdeskJson(status: number, text: string, what: string): unknown {
-  if (status < 200 || status > 299) throw okdeskUpstream(`Okdesk answered ${what} with HTTP ${status}.`, status);
+function okdeskJson(answer: OkdeskAnswer, what: string): unknown {
+  if (answer.status < 200 || answer.status > 299) {
+    throw okdeskUpstream(`Okdesk answered ${what} with HTTP ${answer.status}.`, answer);
+  }
   try {
-    return JSON.parse(text);
+    return JSON.parse(answer.text);
   } catch {
-    throw okdeskUpstream(`Okdesk answered ${what} with something that is not JSON.`, status);
+    throw okdeskUpstream(`Okdesk answered ${what} with something that is not JSON.`, answer);
   }
 }
 
-function okdeskUpstream(message: string, status?: number): WialonAuthError {
+/** `upstream_unavailable` from Okdesk, with the answer's status and request id when there was an answer. */
+function okdeskUpstream(message: string, answer?: OkdeskAnswer): WialonAuthError {
   return new WialonAuthError('upstream_unavailable', message, {
     upstream: 'okdesk',
-    ...(status === undefined ? {} : { upstreamStatus: status }),
+    ...(answer === undefined ? {} : { upstreamStatus: answer.status }),
+    ...(answer?.requestId === undefined ? {} : { requestId: answer.requestId }),
   });
 }

@@ -202,7 +202,7 @@ describe('property: upstream answer parsers', () => {
     fc.assert(
       fc.property(fc.integer({ min: 100, max: 599 }), fc.oneof(planted, fc.string()), (status, text) => {
         try {
-          const { contacts } = parseOkdeskContactList(status, text);
+          const { contacts } = parseOkdeskContactList({ status, text });
           for (const contact of contacts) expect(typeof contact.login).toBe('string');
         } catch (error) {
           expect(isWialonAuthError(error, 'upstream_unavailable')).toBe(true);
