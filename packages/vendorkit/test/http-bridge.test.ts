@@ -69,6 +69,27 @@ describe('serveRequestHandlers', () => {
   });
 });
 
+describe('serveRequestHandlers limits', () => {
+  it('answers 413 to a body over 5 MiB without calling the handlers', async () => {
+    let calls = 0;
+    server = await serveRequestHandlers({
+      port: 0,
+      host: '127.0.0.1',
+      createHandlers: (origin) => [
+        http.post(`${origin}/upload`, () => {
+          calls++;
+          return HttpResponse.text('ok');
+        }),
+      ],
+    });
+    const small = await fetch(`${server.origin}/upload`, { method: 'POST', body: 'x' });
+    expect(small.status).toBe(200);
+    const large = await fetch(`${server.origin}/upload`, { method: 'POST', body: 'x'.repeat(5 * 1024 * 1024 + 1) });
+    expect(large.status).toBe(413);
+    expect(calls).toBe(1);
+  });
+});
+
 describe('serveRequestHandlers and the Host header', () => {
   it('answers a client that names the server differently (localhost) and keeps redirects on that name', async () => {
     server = await serveRequestHandlers({

@@ -288,11 +288,14 @@ describe('verify() refusals', () => {
     await refusal(auth.verify({ user: 'Carol', baseUrl: WIALON, authHash }), 'replayed', [authHash]);
   });
 
-  it('forgets a hash after authHashLifetimeMs (Wialon then refuses it itself)', async () => {
+  it.each([
+    { authHashLifetimeMs: 120_000 },
+    { authHashLifetimeSeconds: 120 }, // the deprecated alias, still honoured for one release
+  ])('forgets a hash after its lifetime %j (Wialon then refuses it itself)', async (lifetime) => {
     let now = 5_000_000;
     const clockWialon = createWialonMock({ baseUrl: WIALON, users: ['Carol'], now: () => now });
     server.use(...clockWialon.handlers);
-    const auth = makeAuth({ replayStore: createMemoryStore({ now: () => now }), authHashLifetimeMs: 120_000 });
+    const auth = makeAuth({ replayStore: createMemoryStore({ now: () => now }), ...lifetime });
     const authHash = clockWialon.mintAuthHash('Carol');
     await auth.verify({ user: 'Carol', baseUrl: WIALON, authHash });
     now += 119_000;

@@ -70,8 +70,6 @@ export function registerWialonCommands(program: Command, ctx: CliContext): void 
           apiToken: ctx.requireEnv('OKDESK_API_TOKEN', 'an Okdesk API token'),
         },
         ...optional('fetch', ctx.fetch),
-        // Refusals become the command's error message; no second copy on the console.
-        logger: { warn() {}, info() {} },
       });
       const { wialonUser, contact } = await auth.verify(url);
       ctx.out(
