@@ -14,14 +14,16 @@ export type McParkenVendorCode = '401.1' | '403.0' | '405.0' | '401.2' | '401';
  * `reason` names the system code such as `ECONNREFUSED`), `invalid_response` (a body that is not
  * the documented JSON), `http_error` (a non-2xx status without a McParken error body, a redirect
  * among them), `outside_base_url` (`session.http` was asked for an address outside `baseUrl`;
- * nothing was sent).
+ * nothing was sent), `aborted` (seen only by `hooks.onError`: a login abandoned because every call
+ * waiting for it gave up — the calls themselves reject with their own signal's reason).
  */
 export type McParkenTransportCode =
   | 'timeout'
   | 'network_error'
   | 'invalid_response'
   | 'http_error'
-  | 'outside_base_url';
+  | 'outside_base_url'
+  | 'aborted';
 
 /** Every `code` an {@link McParkenError} can carry; other strings are vendor codes not in the docs. */
 export type McParkenErrorCode = McParkenVendorCode | McParkenTransportCode | (string & {});
