@@ -1,6 +1,6 @@
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { createWialonOkdeskAuth, toNodeHandler, type WialonOkdeskAuthLogger } from 'vendorkit/wialon-okdesk-auth';
+import { createWialonOkdeskAuth, type Logger, toNodeHandler } from 'vendorkit/wialon-okdesk-auth';
 
 /** Configuration of the bridge: whom to trust and which Okdesk account to log into. */
 export interface BridgeConfig {
@@ -9,7 +9,7 @@ export interface BridgeConfig {
   /** Okdesk account URL and API token (the token stays on this server). */
   okdesk: { baseUrl: string; apiToken: string };
   /** Where refusals and successes are reported. Default: nowhere (the package itself is silent). */
-  logger?: WialonOkdeskAuthLogger;
+  logger?: Logger;
 }
 
 /** A running bridge. */

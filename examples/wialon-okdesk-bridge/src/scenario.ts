@@ -22,7 +22,7 @@ export async function runWialonBridgeScenario(
   user: string,
   log: (line: string) => void = console.log,
 ): Promise<{ genuine: number; replay: number; forged: number }> {
-  const bridge = await startWialonBridge({ ...config, logger: config.logger ?? { warn() {}, info() {} } });
+  const bridge = await startWialonBridge(config);
   try {
     log(`bridge listening at ${bridge.wialonAuthUrl}`);
     const link = (baseUrl: string, authHash: string) =>
