@@ -19,6 +19,7 @@ export {
   type Logger,
   networkReason,
   parseRetryAfter,
+  RETRYABLE_STATUSES,
   type Requester,
   type RequesterOptions,
   type RequesterResponse,

@@ -143,7 +143,8 @@ export interface Requester {
   resolve(path: string, query?: URLSearchParams): URL;
 }
 
-const DEFAULT_RETRY_STATUSES = new Set([408, 429, 500, 502, 503, 504]);
+/** The statuses retried by default: 408, 429, 500, 502, 503, 504. */
+export const RETRYABLE_STATUSES: ReadonlySet<number> = new Set([408, 429, 500, 502, 503, 504]);
 const IDEMPOTENT = new Set(['GET', 'HEAD', 'PUT', 'DELETE']);
 
 function positive(name: string, value: number | undefined, fallback: number, allowZero = false): number {
@@ -293,7 +294,7 @@ export function createRequester(options: RequesterOptions): Requester {
         durationMs: Date.now() - started,
         ...(answer.requestId ? { requestId: answer.requestId } : {}),
       });
-      const wantsRetry = canRetry && (spec.retryOn ? spec.retryOn(answer) : DEFAULT_RETRY_STATUSES.has(answer.status));
+      const wantsRetry = canRetry && (spec.retryOn ? spec.retryOn(answer) : RETRYABLE_STATUSES.has(answer.status));
       if (wantsRetry) {
         const retryAfter =
           answer.status === 429 || answer.status === 503
@@ -439,7 +440,8 @@ function parseBase(baseUrl: string): URL {
  */
 function confine(base: URL, path: string): URL | undefined {
   if (typeof path !== 'string' || path.includes('\\') || hasControlCharacter(path)) return undefined;
-  if (/%2e|%2f|%5c/i.test(path.split('?')[0] ?? '')) return undefined;
+  // Encoded dots and slashes, also encoded again (`%252e`), would change the path on a server that decodes.
+  if (/%(25)*(2e|2f|5c)/i.test(path.split('?')[0] ?? '')) return undefined;
   let url: URL;
   try {
     url = new URL(path, base);

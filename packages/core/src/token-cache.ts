@@ -1,6 +1,5 @@
 import { type CredentialSeal, credentialKey, credentialSeal } from './credentials.js';
 import { ConfigurationError, VendorkitError } from './errors.js';
-import { singleFlight } from './single-flight.js';
 import type { Store } from './store.js';
 
 /** A freshly fetched token and how long it lives, counted from when it was received. */
@@ -27,8 +26,11 @@ export interface TokenCacheOptions {
    * tokens that need no credentials to tell apart (tests, single-tenant stores you own).
    */
   key?: string;
-  /** Asks the vendor for a new token. Called at most once at a time per cache, and per store while the lock holds. */
-  fetchToken: () => Promise<FetchedToken>;
+  /**
+   * Asks the vendor for a new token. Called at most once at a time per cache, and per store while
+   * the lock holds. `signal` aborts when every caller waiting for this renewal has given up.
+   */
+  fetchToken: (signal: AbortSignal) => Promise<FetchedToken>;
   /**
    * Renew this many milliseconds before the token expires. For tokens that live less than four
    * times this margin, a quarter of their lifetime is used instead, so a short-lived token is
@@ -51,8 +53,12 @@ export interface TokenCacheOptions {
 
 /** A cached, self-renewing token shared by every caller (and every process on the same store). */
 export interface TokenCache {
-  /** A token valid for at least the refresh margin; renews when needed, one request for all waiting callers. */
-  get(): Promise<string>;
+  /**
+   * A token valid for at least the refresh margin; renews when needed, one request for all waiting
+   * callers. An aborted `signal` rejects this call at once with its reason; the renewal goes on for
+   * the other callers and is abandoned (its request aborted, its lock released) when none is left.
+   */
+  get(options?: { signal?: AbortSignal }): Promise<string>;
   /** Forget `token` (e.g. after the vendor said it expired) unless a newer one already replaced it. */
   invalidate(token: string): Promise<void>;
 }
@@ -134,13 +140,14 @@ export function createTokenCache(options: TokenCacheOptions): TokenCache {
   };
   const readEntry = async () => (await readStore())?.entry;
 
-  const fetchAndStore = async (): Promise<StoredToken> => {
+  const fetchAndStore = async (signal: AbortSignal): Promise<StoredToken> => {
     if (lastFailure && now() - lastFailure.at < failureCooldownMs) throw lastFailure.error;
     let fetched: FetchedToken;
     try {
-      fetched = await fetchToken();
+      fetched = await fetchToken(signal);
     } catch (error) {
-      lastFailure = { error, at: now() };
+      // An abandoned renewal is not the vendor's failure: do not hold it against the next caller.
+      if (!signal.aborted) lastFailure = { error, at: now() };
       throw error;
     }
     lastFailure = undefined;
@@ -168,11 +175,12 @@ export function createTokenCache(options: TokenCacheOptions): TokenCache {
     }
   };
 
-  const renew = singleFlight(async (): Promise<StoredToken> => {
+  const renew = async (signal: AbortSignal): Promise<StoredToken> => {
     const { lockKey } = await slot();
     const owner = `${now()}-${randomId()}`;
     const deadline = now() + 2 * lockTtlMs;
     for (;;) {
+      signal.throwIfAborted();
       const shared = await readEntry();
       if (fresh(shared)) return shared;
       let acquired: boolean;
@@ -189,21 +197,74 @@ export function createTokenCache(options: TokenCacheOptions): TokenCache {
           // Another process may have renewed and released the lock since our read above.
           const renewed = await readEntry();
           if (fresh(renewed)) return renewed;
-          return await fetchAndStore();
+          return await fetchAndStore(signal);
         } finally {
           await releaseLock(lockKey, owner);
         }
       }
       if (now() > deadline) throw new TokenRenewalTimeoutError();
-      await new Promise((resolve) => setTimeout(resolve, pollIntervalMs));
+      await sleep(pollIntervalMs, signal);
     }
-  });
+  };
+
+  /** The renewal in flight, shared by every caller; abandoned when all its callers gave up. */
+  let flight: { promise: Promise<StoredToken>; controller: AbortController; waiters: number } | undefined;
+
+  const joinRenewal = (signal: AbortSignal | undefined): Promise<StoredToken> => {
+    if (flight === undefined || flight.controller.signal.aborted) {
+      const controller = new AbortController();
+      const started = { controller, waiters: 0, promise: renew(controller.signal) };
+      started.promise
+        .finally(() => {
+          if (flight === started) flight = undefined;
+        })
+        .catch(() => undefined);
+      flight = started;
+    }
+    const joined = flight;
+    joined.waiters++;
+    if (signal === undefined) {
+      return joined.promise.finally(() => {
+        joined.waiters--;
+      });
+    }
+    return new Promise<StoredToken>((resolve, reject) => {
+      let settled = false;
+      const leave = () => {
+        settled = true;
+        joined.waiters--;
+        signal.removeEventListener('abort', onAbort);
+      };
+      const onAbort = () => {
+        if (settled) return;
+        leave();
+        if (joined.waiters === 0) joined.controller.abort(signal.reason);
+        reject(signal.reason);
+      };
+      signal.addEventListener('abort', onAbort, { once: true });
+      joined.promise.then(
+        (value) => {
+          if (settled) return;
+          leave();
+          resolve(value);
+        },
+        (error: unknown) => {
+          if (settled) return;
+          leave();
+          reject(error);
+        },
+      );
+    });
+  };
 
   return {
-    async get() {
+    async get(options = {}) {
+      const { signal } = options;
+      signal?.throwIfAborted();
       if (fresh(local)) return local.token;
       const shared = await readEntry();
-      local = fresh(shared) ? shared : await renew();
+      signal?.throwIfAborted();
+      local = fresh(shared) ? shared : await joinRenewal(signal);
       return local.token;
     },
     async invalidate(token) {
@@ -212,6 +273,20 @@ export function createTokenCache(options: TokenCacheOptions): TokenCache {
       if (shared?.entry?.token === token) await store.deleteIfEquals((await slot()).key, shared.raw);
     },
   };
+}
+
+function sleep(ms: number, signal: AbortSignal): Promise<void> {
+  return new Promise((resolve, reject) => {
+    const onAbort = () => {
+      clearTimeout(timer);
+      reject(signal.reason);
+    };
+    const timer = setTimeout(() => {
+      signal.removeEventListener('abort', onAbort);
+      resolve();
+    }, ms);
+    signal.addEventListener('abort', onAbort, { once: true });
+  });
 }
 
 function randomId(): string {

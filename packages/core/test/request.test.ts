@@ -63,6 +63,8 @@ describe('base-URL confinement', () => {
     'members/..',
     'members/.',
     'a%2fb',
+    '%252e%252e/x',
+    'members/%25252E%25252e',
     'a\\b',
     'a\nb',
     '/absolute-root',

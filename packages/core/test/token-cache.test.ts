@@ -253,4 +253,96 @@ describe('createTokenCache', () => {
       );
     });
   });
+
+  describe('cancellation', () => {
+    const deferred = <T>() => {
+      let resolve!: (value: T) => void;
+      const promise = new Promise<T>((r) => {
+        resolve = r;
+      });
+      return { promise, resolve };
+    };
+
+    it('one caller giving up rejects at once; the renewal goes on for the others', async () => {
+      const answer = deferred<{ token: string; lifetimeMs: number }>();
+      const signals: AbortSignal[] = [];
+      const fetchToken = vi.fn(async (signal: AbortSignal) => {
+        signals.push(signal);
+        return answer.promise;
+      });
+      const cache = createTokenCache({ store: createMemoryStore(), key: 'k', fetchToken, refreshMarginMs: 1_000 });
+      const controller = new AbortController();
+      const leaving = cache.get({ signal: controller.signal });
+      const staying = cache.get();
+      await vi.waitFor(() => expect(fetchToken).toHaveBeenCalledTimes(1));
+      const reason = new Error('caller left');
+      controller.abort(reason);
+      await expect(leaving).rejects.toBe(reason);
+      expect(signals[0]?.aborted).toBe(false);
+      answer.resolve({ token: 't1', lifetimeMs: 60_000 });
+      expect(await staying).toBe('t1');
+    });
+
+    it('when every caller gave up, the request is aborted, the lock released, and the next call starts afresh', async () => {
+      const store = createMemoryStore();
+      const signals: AbortSignal[] = [];
+      let n = 0;
+      const fetchToken = vi.fn(
+        (signal: AbortSignal) =>
+          new Promise<{ token: string; lifetimeMs: number }>((resolve, reject) => {
+            signals.push(signal);
+            n++;
+            if (n > 1) resolve({ token: `t${n}`, lifetimeMs: 60_000 });
+            signal.addEventListener('abort', () => reject(signal.reason));
+          }),
+      );
+      const cache = createTokenCache({
+        store,
+        key: 'k',
+        fetchToken,
+        refreshMarginMs: 1_000,
+        failureCooldownMs: 60_000,
+      });
+      const a = new AbortController();
+      const b = new AbortController();
+      const pa = cache.get({ signal: a.signal });
+      const pb = cache.get({ signal: b.signal });
+      await vi.waitFor(() => expect(fetchToken).toHaveBeenCalledTimes(1));
+      a.abort(new Error('a left'));
+      expect(signals[0]?.aborted).toBe(false);
+      b.abort(new Error('b left'));
+      await expect(pa).rejects.toThrow('a left');
+      await expect(pb).rejects.toThrow('b left');
+      expect(signals[0]?.aborted).toBe(true);
+      await vi.waitFor(async () => expect(await store.get('k:lock')).toBeUndefined());
+      // An abandoned renewal is not a vendor failure: no cooldown, a fresh request.
+      expect(await cache.get()).toBe('t2');
+    });
+
+    it('a caller waiting for another process to renew stops polling the store when it gives up', async () => {
+      const inner = createMemoryStore();
+      await inner.set('k:lock', 'other-process', { ttlMs: 60_000 });
+      let reads = 0;
+      const store: Store = {
+        ...inner,
+        get: async (key) => {
+          reads++;
+          return inner.get(key);
+        },
+      };
+      const fetchToken = vi.fn(async () => ({ token: 't', lifetimeMs: 60_000 }));
+      const cache = createTokenCache({ store, key: 'k', fetchToken, refreshMarginMs: 1_000, pollIntervalMs: 5 });
+      const controller = new AbortController();
+      const pending = cache.get({ signal: controller.signal });
+      await vi.waitFor(() => expect(reads).toBeGreaterThan(3));
+      const abortedAt = Date.now();
+      controller.abort(new Error('gone'));
+      await expect(pending).rejects.toThrow('gone');
+      expect(Date.now() - abortedAt).toBeLessThan(100);
+      const readsAtAbort = reads;
+      await new Promise((resolve) => setTimeout(resolve, 50));
+      expect(reads).toBe(readsAtAbort);
+      expect(fetchToken).not.toHaveBeenCalled();
+    });
+  });
 });
