@@ -1,13 +1,22 @@
-import { ConfigurationError, createMemoryStore, parseHttpUrl, type Store } from '@vendorkit/core';
+import {
+  type ClientHooks,
+  ConfigurationError,
+  createMemoryStore,
+  type Logger,
+  parseHttpUrl,
+  type RequestOptions,
+  type Store,
+} from '@vendorkit/core';
 import { DEFAULT_SCOPES } from './auth/scopes.js';
 import { createOfficeRnDTokenProvider, type OfficeRnDTokenProvider } from './auth/token.js';
+import { callBudget, createSecrets, type HttpSettings } from './http.js';
 import { type AuthResource, createAuthResource } from './resources/auth.js';
 import { type CompaniesResource, createCompaniesResource } from './resources/companies.js';
 import { createMembersResource, type MembersResource, type MemberUpdateMethod } from './resources/members.js';
 import { createMembershipsResource, type MembershipsResource } from './resources/memberships.js';
 import { createPlansResource, type PlansResource } from './resources/plans.js';
 import { createWebhooksResource, type WebhooksResource } from './resources/webhooks.js';
-import { createTransport, type Transport } from './transport.js';
+import { createTransport } from './transport.js';
 
 /** Production API host. Regional hosts exist: use the organisation's `regionUrl` as `baseUrl` when it has one. */
 export const DEFAULT_BASE_URL = 'https://app.officernd.com';
@@ -15,8 +24,6 @@ export const DEFAULT_BASE_URL = 'https://app.officernd.com';
 export const DEFAULT_IDENTITY_URL = 'https://identity.officernd.com';
 /** Path of "Sign in a user" below the organisation (unconfirmed, hence the `signInPath` option). */
 export const DEFAULT_SIGN_IN_PATH = 'auth/signin';
-
-export { DEFAULT_SCOPES } from './auth/scopes.js';
 
 /** Options of {@link OfficeRnDClient}. */
 export interface OfficeRnDClientOptions {
@@ -41,10 +48,29 @@ export interface OfficeRnDClientOptions {
   fetch?: typeof fetch;
   /** Where tokens are cached; share one (e.g. `@vendorkit/redis-store`) between processes. Default: in memory. */
   store?: Store;
-  /** Per-attempt timeout, ms. Default 30 000. */
+  /** Deadline of one attempt, headers and body, in ms; a token request ends within it. Default 30 000. */
   timeoutMs?: number;
-  /** Retries of idempotent requests on 408/429/5xx and network errors, honouring `Retry-After`. Default 2. */
+  /**
+   * Deadline of a whole API call in ms, retries and their waits included (a call's own
+   * `timeoutMs` overrides it). Default `timeoutMs × (retries + 1)` plus up to 10 s per retry for the waits.
+   */
+  totalTimeoutMs?: number;
+  /**
+   * Retries of idempotent requests (GET, PUT, DELETE) on 408/429/5xx, time-outs and network
+   * errors, with exponential backoff and full jitter, honouring `Retry-After` on 429/503. Default 2.
+   */
   retries?: number;
+  /** Largest answer read, in bytes; a larger one is `invalid_response`. Default 10 MiB. */
+  maxBodyBytes?: number;
+  /**
+   * Answer headers that carry the request id put on errors as `requestId`, in order of preference.
+   * OfficeRnD documents none; default `['x-request-id', 'request-id']`.
+   */
+  requestIdHeaders?: readonly string[];
+  /** Where the client logs (`debug` per request, `warn` when a hook throws). Default: nowhere, the client is silent. */
+  logger?: Logger;
+  /** Called on every request, answer, retry and failure (token requests included), with secrets redacted. */
+  hooks?: ClientHooks;
   /** After a failed token request, fail fast with the same error for this long (ms). Default 12 000 (the endpoint allows 5/min). */
   tokenFailureCooldownMs?: number;
   /** Renew tokens this long before they expire (ms). Default 60 000. */
@@ -150,6 +176,30 @@ export class OfficeRnDClient {
     if (options.fetch !== undefined && typeof options.fetch !== 'function') {
       throw new ConfigurationError('OfficeRnDClient: fetch must be a function.');
     }
+    for (const name of ['logger', 'hooks'] as const) {
+      const value = options[name];
+      if (value !== undefined && (typeof value !== 'object' || value === null)) {
+        throw new ConfigurationError(`OfficeRnDClient: ${name} must be an object.`);
+      }
+    }
+    const { requestIdHeaders } = options;
+    if (
+      requestIdHeaders !== undefined &&
+      (!Array.isArray(requestIdHeaders) ||
+        requestIdHeaders.some((h) => typeof h !== 'string' || !/^[!#$%&'*+.^_`|~0-9A-Za-z-]+$/.test(h)))
+    ) {
+      throw new ConfigurationError('OfficeRnDClient: requestIdHeaders must be an array of header names.');
+    }
+    const http: HttpSettings = {
+      ...(options.fetch ? { fetch: options.fetch } : {}),
+      timeoutMs,
+      ...(options.totalTimeoutMs === undefined ? {} : { totalTimeoutMs: numberOption('totalTimeoutMs', 0, 1) }),
+      ...(options.maxBodyBytes === undefined ? {} : { maxBodyBytes: numberOption('maxBodyBytes', 0, 1) }),
+      ...(requestIdHeaders ? { requestIdHeaders: [...requestIdHeaders] } : {}),
+      ...(options.logger ? { logger: options.logger } : {}),
+      ...(options.hooks ? { hooks: options.hooks } : {}),
+      secrets: createSecrets([clientSecret]),
+    };
 
     this.scopes = Object.freeze([...scopes]);
     this.apiBaseUrl = `${baseUrl}/api/v2/organizations/${encodeURIComponent(orgSlug)}`;
@@ -160,22 +210,19 @@ export class OfficeRnDClient {
       clientSecret,
       scopes,
       store: options.store ?? createMemoryStore(),
-      ...(options.fetch ? { fetch: options.fetch } : {}),
-      timeoutMs,
+      http,
       failureCooldownMs: tokenFailureCooldownMs,
       refreshMarginMs: tokenRefreshMarginMs,
       onRequest: () => {
         this.#stats.tokenRequests++;
       },
     });
-    const transport: Transport = createTransport({
+    const transport = createTransport({
       apiBaseUrl: this.apiBaseUrl,
       tokens: this.#tokens,
-      ...(options.fetch ? { fetch: options.fetch } : {}),
-      timeoutMs,
+      http,
       retries,
       scopes: this.scopes,
-      secrets: [clientSecret],
       onRequest: () => {
         this.#stats.requests++;
       },
@@ -188,9 +235,19 @@ export class OfficeRnDClient {
     this.auth = createAuthResource(transport, signInPath);
   }
 
-  /** A valid access token (cached; one request however many callers wait). Treat it as a secret. */
-  getAccessToken(): Promise<string> {
-    return this.#tokens.get();
+  /**
+   * A valid access token (cached; one request however many callers wait). Treat it as a secret.
+   * `signal` and `timeoutMs` bound this caller's wait (a `timeout` error after `timeoutMs`); the
+   * token request itself is shared, and is cancelled only when every caller waiting for it gave
+   * up. `headers` are not sent to the token endpoint, for the same reason.
+   */
+  async getAccessToken(options?: RequestOptions): Promise<string> {
+    const left = callBudget(options);
+    const timeoutMs = left();
+    return this.#tokens.get({
+      ...(options?.signal ? { signal: options.signal } : {}),
+      ...(timeoutMs === undefined ? {} : { timeoutMs }),
+    });
   }
 
   /** Request counters (a copy). */

@@ -35,8 +35,12 @@ export interface OfficeRnDErrorDetails extends VendorkitErrorOptions {
   method?: string;
   /** URL of the failed request (API URLs carry no credentials; query strings are kept). */
   url?: string;
-  /** Seconds the vendor asked to wait (`Retry-After`), on `rate_limited` and a 429 `token_request_failed`. */
+  /** Milliseconds the vendor asked to wait (`Retry-After`), on `rate_limited` and a 429 `token_request_failed`. */
+  retryAfterMs?: number;
+  /** @deprecated Use `retryAfterMs`; `retryAfterSeconds` will be removed in the next minor release. */
   retryAfterSeconds?: number;
+  /** The vendor's id of the failed request, from a request-id header (see the client's `requestIdHeaders`). */
+  requestId?: string;
   /** On `missing_scope`: the OfficeRnD scope the call needs and the client does not request. */
   scope?: string;
 }
@@ -54,7 +58,13 @@ export class OfficeRnDError extends VendorkitError<OfficeRnDErrorCode> {
   declare readonly vendorError?: string;
   declare readonly method?: string;
   declare readonly url?: string;
+  declare readonly retryAfterMs?: number;
+  /**
+   * `retryAfterMs` in whole seconds.
+   * @deprecated Use `retryAfterMs`; `retryAfterSeconds` will be removed in the next minor release.
+   */
   declare readonly retryAfterSeconds?: number;
+  declare readonly requestId?: string;
   declare readonly scope?: string;
 
   constructor(code: OfficeRnDErrorCode, message: string, details: OfficeRnDErrorDetails = {}) {
@@ -64,7 +74,13 @@ export class OfficeRnDError extends VendorkitError<OfficeRnDErrorCode> {
     if (details.vendorError !== undefined) this.vendorError = details.vendorError;
     if (details.method !== undefined) this.method = details.method;
     if (details.url !== undefined) this.url = details.url;
-    if (details.retryAfterSeconds !== undefined) this.retryAfterSeconds = details.retryAfterSeconds;
+    const retryAfterMs =
+      details.retryAfterMs ?? (details.retryAfterSeconds === undefined ? undefined : details.retryAfterSeconds * 1000);
+    if (retryAfterMs !== undefined) {
+      this.retryAfterMs = retryAfterMs;
+      this.retryAfterSeconds = Math.ceil(retryAfterMs / 1000);
+    }
+    if (details.requestId !== undefined) this.requestId = details.requestId;
     if (details.scope !== undefined) this.scope = details.scope;
   }
 }

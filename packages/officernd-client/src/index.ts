@@ -1,9 +1,8 @@
-export { ConfigurationError, createMemoryStore, isVendorkitError, type Store } from '@vendorkit/core';
-export { MEMBER_SYNC_SCOPES, type OfficeRnDScope, SCOPES } from './auth/scopes.js';
+export { ConfigurationError, createMemoryStore, isVendorkitError, type RequestOptions, type Store } from '@vendorkit/core';
+export { DEFAULT_SCOPES, MEMBER_SYNC_SCOPES, type OfficeRnDScope, SCOPES } from './auth/scopes.js';
 export {
   DEFAULT_BASE_URL,
   DEFAULT_IDENTITY_URL,
-  DEFAULT_SCOPES,
   DEFAULT_SIGN_IN_PATH,
   OfficeRnDClient,
   type OfficeRnDClientOptions,

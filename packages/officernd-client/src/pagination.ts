@@ -163,17 +163,23 @@ export function serializeQuery(query: object | undefined): URLSearchParams {
 /**
  * Iterates over every item of a cursor-paginated list, fetching the next page only when
  * the previous one is consumed (memory stays at one page). Stops when `cursorNext` is
- * null; a cursor that repeats is an `invalid_response` rather than an endless loop.
+ * null; a cursor that repeats is an `invalid_response` rather than an endless loop. Once
+ * `signal` is aborted the next step rejects with its reason and no other page is asked for.
  */
 export async function* iteratePages<T, Q extends ListQuery>(
   fetchPage: (query: Q) => Promise<Page<T>>,
   query: Q,
+  signal?: AbortSignal,
 ): AsyncGenerator<T, void, undefined> {
   let current: Q = query;
   const seen = new Set<string>();
   for (;;) {
+    signal?.throwIfAborted();
     const page = await fetchPage(current);
-    yield* page.results;
+    for (const item of page.results) {
+      signal?.throwIfAborted();
+      yield item;
+    }
     const next = page.cursorNext;
     if (next === null || next === '' || page.results.length === 0) return;
     if (seen.has(next)) {

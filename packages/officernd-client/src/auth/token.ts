@@ -1,8 +1,7 @@
-import { createHttp, createTokenCache, redactSecrets, type Store, type TokenCache } from '@vendorkit/core';
-import { isHTTPError, isTimeoutError } from 'ky';
-import { OfficeRnDError } from '../errors.js';
-import { BodyTimeoutError, describeNetworkFailure, readBodyWithin } from '../network.js';
-import { errorBodySchema, tokenResponseSchema } from '../schemas.js';
+import { createTokenCache, parseRetryAfter, type RequestOptions, type Store } from '@vendorkit/core';
+import { isOfficeRnDError, OfficeRnDError } from '../errors.js';
+import { createOfficeRnDRequester, type HttpSettings, settleWithin, vendorDetails } from '../http.js';
+import { tokenResponseSchema } from '../schemas.js';
 
 /**
  * How much longer than the token request's timeout the renewal lock lives: the request (body
@@ -21,19 +20,31 @@ export interface TokenProviderOptions {
   clientSecret: string;
   scopes: readonly string[];
   store: Store;
-  fetch?: typeof fetch;
-  /** Total timeout of one token request, body included. */
-  timeoutMs: number;
+  /** HTTP settings shared with the API; `timeoutMs` is the whole token request's deadline, body included. */
+  http: HttpSettings;
   /** After a failed token request, rethrow that failure for this long instead of asking again. */
   failureCooldownMs: number;
   /** Renew this long before expiry. */
   refreshMarginMs: number;
   /** Called once per HTTP request to the token endpoint (for statistics). */
-  onRequest?: () => void;
+  onRequest: () => void;
 }
 
-/** Cached client-credentials tokens: `get()` and `invalidate(token)` from `@vendorkit/core`'s token cache. */
-export type OfficeRnDTokenProvider = TokenCache;
+/** Cached client-credentials tokens. */
+export interface OfficeRnDTokenProvider {
+  /**
+   * A valid token. `signal` and `timeoutMs` bound this caller's wait only: the token request is
+   * shared by every caller, and is cancelled only when every caller waiting for it gave up.
+   */
+  get(options?: Pick<RequestOptions, 'signal' | 'timeoutMs'>): Promise<string>;
+  /** Forgets `token` (after the API said it expired) unless a newer one already replaced it. */
+  invalidate(token: string): Promise<void>;
+}
+
+/** Why a token request was cancelled: every caller waiting for it gave up. Never remembered as a failure. */
+class TokenRequestAbandoned extends Error {
+  override readonly name = 'TokenRequestAbandoned';
+}
 
 /**
  * OAuth2 client credentials against `{identityUrl}/oauth/token`, cached in `store` for the
@@ -41,76 +52,107 @@ export type OfficeRnDTokenProvider = TokenCache;
  * URL, API base URL, client id, client secret, scopes — and sealed with a key derived from it,
  * so a caller with a wrong secret (or another tenant on the same store) asks for its own token
  * and nobody reads one out of the store without the credentials. One request however many
- * callers wait. The endpoint allows 5 requests per minute, failures
- * included, so a failure is remembered for `failureCooldownMs` and never retried in a loop.
+ * callers wait. The endpoint allows 5 requests per minute, failures included, so a request is
+ * never retried automatically and a failure is remembered for `failureCooldownMs` (or the
+ * `Retry-After` of a 429, when longer): until then callers get the same error without a request.
  */
 export function createOfficeRnDTokenProvider(options: TokenProviderOptions): OfficeRnDTokenProvider {
-  const http = createHttp({
-    baseUrl: options.identityUrl,
-    ...(options.fetch ? { fetch: options.fetch } : {}),
-    timeoutMs: options.timeoutMs,
+  const requester = createOfficeRnDRequester(`${options.identityUrl}/`, options.http, {
     // Every attempt counts against 5 requests/minute: never retry automatically.
     retries: 0,
-    ky: { hooks: { beforeRequest: [() => options.onRequest?.()] } },
+    tokenEndpoint: true,
+    onAttempt: options.onRequest,
   });
   const scope = options.scopes.join(' ');
-  const tokenUrl = `${options.identityUrl.replace(/\/+$/, '')}/oauth/token`;
-  const secrets = [options.clientSecret];
+  const { redact } = options.http.secrets;
 
-  // A Retry-After the endpoint sends on 429 (none is documented) is honoured: until then, the
-  // same error without a request, even when `failureCooldownMs` is shorter.
-  let rateLimited: { until: number; error: OfficeRnDError } | undefined;
+  let refusal: { until: number; error: OfficeRnDError } | undefined;
+  /** Callers waiting in `get`, and the token request in flight (cancelled when they all gave up). */
+  let waiting = 0;
+  let inflight: AbortController | undefined;
 
-  const fetchToken = async () => {
-    if (rateLimited !== undefined && Date.now() < rateLimited.until) throw rateLimited.error;
-    const deadline = Date.now() + options.timeoutMs;
-    const remaining = () => Math.max(1, deadline - Date.now());
-    const abort = new AbortController();
-    let text: string;
-    try {
-      const response = await http.post('oauth/token', {
+  const requestToken = async (signal: AbortSignal) => {
+    const answer = await requester.request(
+      {
+        method: 'POST',
+        path: 'oauth/token',
         body: new URLSearchParams({
           grant_type: 'client_credentials',
           client_id: options.clientId,
           client_secret: options.clientSecret,
           scope,
         }),
-        signal: abort.signal,
-      });
-      text = await readBodyWithin(response, remaining(), abort);
-    } catch (error) {
-      const failure = await tokenError(error, tokenUrl, secrets, options.failureCooldownMs, remaining(), abort);
-      if (failure.retryAfterSeconds !== undefined) {
-        rateLimited = { until: Date.now() + failure.retryAfterSeconds * 1000, error: failure };
-      }
-      throw failure;
-    }
+        headers: { accept: 'application/json' },
+        retry: false,
+      },
+      { signal },
+    );
+    const where = {
+      method: 'POST',
+      url: answer.url,
+      ...(answer.requestId === undefined ? {} : { requestId: answer.requestId }),
+    };
+    if (answer.status < 200 || answer.status >= 300) throw tokenRefusal(answer.status, answer, where);
     let json: unknown;
     try {
-      json = JSON.parse(text);
+      json = JSON.parse(answer.text);
     } catch {
       throw new OfficeRnDError(
         'token_request_failed',
         'OfficeRnD token endpoint answered with something other than JSON.',
-        {
-          method: 'POST',
-          url: tokenUrl,
-        },
+        where,
       );
     }
     const parsed = tokenResponseSchema.safeParse(json);
     if (!parsed.success) {
-      throw new OfficeRnDError('token_request_failed', 'OfficeRnD token response has no usable access_token.', {
-        method: 'POST',
-        url: tokenUrl,
-      });
+      throw new OfficeRnDError('token_request_failed', 'OfficeRnD token response has no usable access_token.', where);
     }
+    options.http.secrets.remember(parsed.data.access_token);
     // Short-lived tokens are renewed a quarter of their lifetime early rather than a full margin
     // (the cache's rule), so they are not stale on arrival and do not spend the 5/min budget.
     return { token: parsed.data.access_token, lifetimeMs: (parsed.data.expires_in ?? 3600) * 1000 };
   };
 
-  return createTokenCache({
+  const tokenRefusal = (
+    status: number,
+    answer: Parameters<typeof vendorDetails>[0],
+    where: { method: string; url: string; requestId?: string },
+  ) => {
+    const details = vendorDetails(answer, redact);
+    // No Retry-After is documented for the token endpoint; one that is sent is kept and honoured.
+    const retryAfterMs = status === 429 ? parseRetryAfter(answer.headers.get('retry-after')) : undefined;
+    const waitMs = Math.max(options.failureCooldownMs, retryAfterMs ?? 0);
+    const hint =
+      status === 429
+        ? ` The token endpoint allows 5 requests per minute, failures included; wait ${Math.round(waitMs / 1000)} s before the next attempt${retryAfterMs ? ' (Retry-After)' : ''}.`
+        : status === 400 || status === 401
+          ? ' Check clientId, clientSecret and that the app was granted the requested scopes.'
+          : '';
+    return new OfficeRnDError(
+      'token_request_failed',
+      `OfficeRnD token request failed with ${status}${details.vendorMessage ? `: ${details.vendorMessage}` : ''}.${hint}`,
+      { ...where, status, ...details, ...(retryAfterMs ? { retryAfterMs } : {}) },
+    );
+  };
+
+  const fetchToken = async () => {
+    if (refusal !== undefined && Date.now() < refusal.until) throw refusal.error;
+    const controller = new AbortController();
+    inflight = controller;
+    try {
+      return await requestToken(controller.signal);
+    } catch (error) {
+      if (isOfficeRnDError(error, 'token_request_failed')) {
+        const waitMs = Math.max(options.failureCooldownMs, error.retryAfterMs ?? 0);
+        if (waitMs > 0) refusal = { until: Date.now() + waitMs, error };
+      }
+      throw error;
+    } finally {
+      if (inflight === controller) inflight = undefined;
+    }
+  };
+
+  const cache = createTokenCache({
     store: options.store,
     credentials: {
       namespace: 'officernd:token',
@@ -118,65 +160,52 @@ export function createOfficeRnDTokenProvider(options: TokenProviderOptions): Off
     },
     fetchToken,
     refreshMarginMs: options.refreshMarginMs,
-    failureCooldownMs: options.failureCooldownMs,
-    lockTtlMs: options.timeoutMs + LOCK_MARGIN_MS,
+    // The cooldown is kept above, where a request cancelled for lack of callers is not a failure.
+    lockTtlMs: options.http.timeoutMs + LOCK_MARGIN_MS,
   });
-}
 
-async function tokenError(
-  error: unknown,
-  url: string,
-  secrets: string[],
-  cooldownMs: number,
-  remainingMs: number,
-  abort: AbortController,
-): Promise<OfficeRnDError> {
-  const base = { method: 'POST', url };
-  if (isTimeoutError(error) || error instanceof BodyTimeoutError) {
-    return new OfficeRnDError('token_request_failed', 'OfficeRnD token request timed out.', base);
-  }
-  if (isHTTPError(error)) {
-    const status = error.response.status;
-    let vendorMessage: string | undefined;
-    let vendorError: string | undefined;
-    const text = (await readBodyWithin(error.response, remainingMs, abort).catch(() => '')).slice(0, 4096);
-    try {
-      const body = errorBodySchema.safeParse(JSON.parse(text));
-      if (body.success) {
-        const m = body.data.error_description ?? body.data.message;
-        vendorMessage = m === undefined ? undefined : redactSecrets(Array.isArray(m) ? m.join('; ') : m, secrets);
-        vendorError = body.data.error === undefined ? undefined : redactSecrets(body.data.error, secrets);
+  return {
+    async get(callOptions = {}) {
+      const { signal, timeoutMs } = callOptions;
+      signal?.throwIfAborted();
+      const deadline = timeoutMs === undefined ? undefined : Date.now() + timeoutMs;
+      waiting++;
+      let waits = true;
+      const leave = () => {
+        if (!waits) return;
+        waits = false;
+        waiting--;
+      };
+      const giveUp = () => {
+        leave();
+        if (waiting === 0) inflight?.abort(new TokenRequestAbandoned('Every caller waiting for this token gave up.'));
+      };
+      try {
+        for (;;) {
+          try {
+            const token = await settleWithin(
+              cache.get(),
+              signal,
+              deadline === undefined ? undefined : Math.max(1, deadline - Date.now()),
+              () =>
+                new OfficeRnDError(
+                  'timeout',
+                  `No OfficeRnD access token within ${timeoutMs} ms (the call's timeoutMs).`,
+                ),
+              giveUp,
+            );
+            options.http.secrets.remember(token);
+            return token;
+          } catch (error) {
+            // Joined a request the callers before us abandoned: this caller still wants a token.
+            if (error instanceof TokenRequestAbandoned && waits) continue;
+            throw error;
+          }
+        }
+      } finally {
+        leave();
       }
-    } catch {
-      // A plain-text answer (a rate limiter's "Too many requests, please try again later") is the message.
-      const plain = text.trim().slice(0, 300);
-      if (plain !== '' && !plain.startsWith('<')) vendorMessage = redactSecrets(plain, secrets);
-    }
-    // No Retry-After is documented for the token endpoint; one that is sent is kept.
-    const retryAfter = Number(error.response.headers.get('retry-after') ?? Number.NaN);
-    const retryAfterSeconds = status === 429 && Number.isFinite(retryAfter) && retryAfter > 0 ? retryAfter : undefined;
-    const wait = Math.max(Math.round(cooldownMs / 1000), retryAfterSeconds ?? 0);
-    const hint =
-      status === 429
-        ? ` The token endpoint allows 5 requests per minute, failures included; wait ${wait} s before the next attempt${retryAfterSeconds === undefined ? '' : ' (Retry-After)'}.`
-        : status === 400 || status === 401
-          ? ' Check clientId, clientSecret and that the app was granted the requested scopes.'
-          : '';
-    return new OfficeRnDError(
-      'token_request_failed',
-      `OfficeRnD token request failed with ${status}${vendorMessage ? `: ${vendorMessage}` : ''}.${hint}`,
-      {
-        ...base,
-        status,
-        ...(vendorMessage ? { vendorMessage } : {}),
-        ...(vendorError ? { vendorError } : {}),
-        ...(retryAfterSeconds === undefined ? {} : { retryAfterSeconds }),
-      },
-    );
-  }
-  const failure = describeNetworkFailure(error, secrets);
-  return new OfficeRnDError('token_request_failed', `OfficeRnD token request failed: ${failure.reason}.`, {
-    ...base,
-    cause: failure.cause,
-  });
+    },
+    invalidate: (token) => cache.invalidate(token),
+  };
 }

@@ -1,3 +1,4 @@
+import type { RequestOptions } from '@vendorkit/core';
 import { SCOPES } from '../auth/scopes.js';
 import { OfficeRnDError } from '../errors.js';
 import {
@@ -25,7 +26,7 @@ export interface AuthResource {
    * returned as they come. Wrong credentials reject with `unauthorized` (or `validation_failed`).
    * The password is never kept nor shown in errors. OfficeRnD is not an OpenID provider.
    */
-  signIn(credentials: { email: string; password: string }): Promise<SignInResult>;
+  signIn(credentials: { email: string; password: string }, options?: RequestOptions): Promise<SignInResult>;
 }
 
 const TOKEN_FIELDS = new Set(['access_token', 'token_type', 'expires_in', 'refresh_token', 'scope']);
@@ -33,7 +34,7 @@ const TOKEN_FIELDS = new Set(['access_token', 'token_type', 'expires_in', 'refre
 /** Builds `client.auth` on `transport`; `signInPath` is relative to the organisation. */
 export function createAuthResource(transport: Transport, signInPath: string): AuthResource {
   return {
-    async signIn(credentials) {
+    async signIn(credentials, options) {
       const { email, password } = credentials ?? ({} as { email?: unknown; password?: unknown });
       if (typeof email !== 'string' || email === '' || typeof password !== 'string' || password === '') {
         throw new OfficeRnDError(
@@ -41,17 +42,20 @@ export function createAuthResource(transport: Transport, signInPath: string): Au
           'auth.signIn needs { email: string, password: string }, both non-empty.',
         );
       }
-      const answer = await transport.request({
-        method: 'POST',
-        call: 'auth.signIn',
-        scope: SCOPES.userSignIn,
-        path: signInPath,
-        json: { email, password },
-        schema: signInAnswerSchema,
-        // A 401 here means wrong credentials: renewing the app token would only spend the token rate limit.
-        renewOn401: false,
-        extraSecrets: [password],
-      });
+      const answer = await transport.request(
+        {
+          method: 'POST',
+          call: 'auth.signIn',
+          scope: SCOPES.userSignIn,
+          path: signInPath,
+          json: { email, password },
+          schema: signInAnswerSchema,
+          // A 401 here means wrong credentials: renewing the app token would only spend the token rate limit.
+          renewOn401: false,
+          secret: password,
+        },
+        options,
+      );
       const { user, ...rest } = answer;
       const result: SignInResult = {};
       if (rest.access_token !== undefined) {

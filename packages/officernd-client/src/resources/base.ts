@@ -1,21 +1,28 @@
+import type { RequestOptions } from '@vendorkit/core';
 import type * as z from 'zod/mini';
 import { OfficeRnDError } from '../errors.js';
+import { callBudget } from '../http.js';
 import { iteratePages, type ListQuery, serializeQuery } from '../pagination.js';
 import { type Page, pageSchema } from '../schemas.js';
 import type { Transport } from '../transport.js';
 
-/** The read operations every v2 resource has. */
+/**
+ * The read operations every v2 resource has. Each takes the per-call options last
+ * (`{ signal, timeoutMs, headers }`): an aborted `signal` rejects at once with its reason.
+ */
 export interface ReadableResource<T, Q extends ListQuery> {
   /**
    * Every item matching `query`, across all pages, fetched page by page as you iterate
    * (`for await (const m of client.members.list({ status: 'active' }))`). Throws
-   * `invalid_query` (bad query) or `missing_scope` right away, before any request.
+   * `invalid_query` (bad query) or `missing_scope` right away, before any request. Aborting
+   * `options.signal` stops the iteration: the pending or next step rejects with the signal's
+   * reason and no further page is asked for; `timeoutMs` bounds each page's request.
    */
-  list(query?: Q): AsyncIterable<T>;
+  list(query?: Q, options?: RequestOptions): AsyncIterable<T>;
   /** One page: `{ results, cursorNext, cursorPrev, rangeStart?, rangeEnd? }`; pass `cursorNext` back as `$cursorNext`. */
-  page(query?: Q): Promise<Page<T>>;
+  page(query?: Q, options?: RequestOptions): Promise<Page<T>>;
   /** One item by `_id`; `not_found` when it does not exist. */
-  get(id: string): Promise<T>;
+  get(id: string, options?: RequestOptions): Promise<T>;
 }
 
 /** Where a readable resource lives and what reading it needs. */
@@ -68,31 +75,38 @@ export function createReadableResource<S extends z.ZodMiniType, Q extends ListQu
 ): ReadableResource<z.output<S>, Q> {
   const { path, item, readScope } = spec;
   const schema = pageSchema(item);
-  const page = async (query?: Q): Promise<Page<z.output<S>>> =>
-    (await transport.request({
-      method: 'GET',
-      call: `${path}.page`,
-      scope: readScope,
-      path,
-      searchParams: serializeQuery(query),
-      schema,
-    })) as Page<z.output<S>>;
+  const page = async (query?: Q, options?: RequestOptions): Promise<Page<z.output<S>>> =>
+    (await transport.request(
+      {
+        method: 'GET',
+        call: `${path}.page`,
+        scope: readScope,
+        path,
+        searchParams: serializeQuery(query),
+        schema,
+      },
+      options,
+    )) as Page<z.output<S>>;
   return {
-    list(query) {
+    list(query, options) {
       // Fail fast, before the first request.
       transport.requireScope(readScope, `${path}.list`);
       serializeQuery(query);
-      return iteratePages(page, (query ?? {}) as Q);
+      callBudget(options);
+      return iteratePages((q) => page(q, options), (query ?? {}) as Q, options?.signal);
     },
     page,
-    async get(id) {
-      return (await transport.request({
-        method: 'GET',
-        call: `${path}.get`,
-        scope: readScope,
-        path: `${path}/${pathId(path, id)}`,
-        schema: item,
-      })) as z.output<S>;
+    async get(id, options) {
+      return (await transport.request(
+        {
+          method: 'GET',
+          call: `${path}.get`,
+          scope: readScope,
+          path: `${path}/${pathId(path, id)}`,
+          schema: item,
+        },
+        options,
+      )) as z.output<S>;
     },
   };
 }

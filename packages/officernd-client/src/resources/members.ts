@@ -1,3 +1,4 @@
+import type { RequestOptions } from '@vendorkit/core';
 import { SCOPES } from '../auth/scopes.js';
 import { OfficeRnDError } from '../errors.js';
 import type { MemberQuery } from '../pagination.js';
@@ -34,19 +35,19 @@ export type MemberUpdateMethod = 'PUT' | 'PATCH';
 /** `client.members`: read, create, update, delete members and switch their portal access. */
 export interface MembersResource extends ReadableResource<Member, MemberQuery> {
   /** `POST /members` (scope `flex.community.members.create`); returns the created member. */
-  create(input: MemberCreateInput): Promise<Member>;
+  create(input: MemberCreateInput, options?: RequestOptions): Promise<Member>;
   /**
    * `PUT /members/{id}` (or PATCH, see the client's `memberUpdateMethod`; scope
    * `flex.community.members.update`); returns the updated member.
    */
-  update(id: string, input: MemberUpdateInput): Promise<Member>;
+  update(id: string, input: MemberUpdateInput, options?: RequestOptions): Promise<Member>;
   /** `DELETE /members/{id}` (scope `flex.community.members.delete`). */
-  delete(id: string): Promise<void>;
+  delete(id: string, options?: RequestOptions): Promise<void>;
   /**
    * `PUT /members/{id}/portal-access` (204; scope `flex.community.members.portalAccess.update`,
    * not `members.update`): enables or disables Member App access.
    */
-  setPortalAccess(id: string, input: PortalAccessInput): Promise<void>;
+  setPortalAccess(id: string, input: PortalAccessInput, options?: RequestOptions): Promise<void>;
 }
 
 /** Builds `client.members` on `transport`; `updateMethod` is the verb of `update`. */
@@ -60,50 +61,62 @@ export function createMembersResource(transport: Transport, updateMethod: Member
   };
   return {
     ...createReadableResource(transport, { path, item: memberSchema, readScope: SCOPES.membersRead }),
-    async create(input) {
-      return transport.request({
-        method: 'POST',
-        call: 'members.create',
-        scope: SCOPES.membersCreate,
-        path,
-        json: body(input, 'members.create'),
-        schema: memberSchema,
-      });
+    async create(input, options) {
+      return transport.request(
+        {
+          method: 'POST',
+          call: 'members.create',
+          scope: SCOPES.membersCreate,
+          path,
+          json: body(input, 'members.create'),
+          schema: memberSchema,
+        },
+        options,
+      );
     },
-    async update(id, input) {
-      return transport.request({
-        method: updateMethod,
-        call: 'members.update',
-        scope: SCOPES.membersUpdate,
-        path: `${path}/${pathId('member', id)}`,
-        json: body(input, 'members.update'),
-        schema: memberSchema,
-      });
+    async update(id, input, options) {
+      return transport.request(
+        {
+          method: updateMethod,
+          call: 'members.update',
+          scope: SCOPES.membersUpdate,
+          path: `${path}/${pathId('member', id)}`,
+          json: body(input, 'members.update'),
+          schema: memberSchema,
+        },
+        options,
+      );
     },
-    async delete(id) {
-      await transport.request({
-        method: 'DELETE',
-        call: 'members.delete',
-        scope: SCOPES.membersDelete,
-        path: `${path}/${pathId('member', id)}`,
-        schema: undefined,
-      });
+    async delete(id, options) {
+      await transport.request(
+        {
+          method: 'DELETE',
+          call: 'members.delete',
+          scope: SCOPES.membersDelete,
+          path: `${path}/${pathId('member', id)}`,
+          schema: undefined,
+        },
+        options,
+      );
     },
-    async setPortalAccess(id, input) {
+    async setPortalAccess(id, input, options) {
       if (typeof input?.isPortalAccessEnabled !== 'boolean') {
         throw new OfficeRnDError('invalid_query', 'setPortalAccess needs { isPortalAccessEnabled: boolean }.');
       }
-      await transport.request({
-        method: 'PUT',
-        call: 'members.setPortalAccess',
-        scope: SCOPES.membersPortalAccessUpdate,
-        path: `${path}/${pathId('member', id)}/portal-access`,
-        json: {
-          isPortalAccessEnabled: input.isPortalAccessEnabled,
-          shouldSendInvitation: input.shouldSendInvitation ?? false,
+      await transport.request(
+        {
+          method: 'PUT',
+          call: 'members.setPortalAccess',
+          scope: SCOPES.membersPortalAccessUpdate,
+          path: `${path}/${pathId('member', id)}/portal-access`,
+          json: {
+            isPortalAccessEnabled: input.isPortalAccessEnabled,
+            shouldSendInvitation: input.shouldSendInvitation ?? false,
+          },
+          schema: undefined,
         },
-        schema: undefined,
-      });
+        options,
+      );
     },
   };
 }

@@ -1,3 +1,4 @@
+import type { RequestOptions } from '@vendorkit/core';
 import { SCOPES } from '../auth/scopes.js';
 import { OfficeRnDError } from '../errors.js';
 import type { WebhookQuery } from '../pagination.js';
@@ -21,39 +22,45 @@ export interface WebhookCreateInput {
  */
 export interface WebhooksResource extends ReadableResource<Webhook, WebhookQuery> {
   /** `POST /webhooks` (scope `flex.settings.webhooks.create`); the answer carries the `secret` to verify deliveries with. */
-  create(input: WebhookCreateInput): Promise<Webhook>;
+  create(input: WebhookCreateInput, options?: RequestOptions): Promise<Webhook>;
   /** `DELETE /webhooks/{id}` (scope `flex.settings.webhooks.delete`). */
-  delete(id: string): Promise<void>;
+  delete(id: string, options?: RequestOptions): Promise<void>;
 }
 
 /** Builds `client.webhooks` on `transport`. */
 export function createWebhooksResource(transport: Transport): WebhooksResource {
   return {
     ...createReadableResource(transport, { path: 'webhooks', item: webhookSchema, readScope: SCOPES.webhooksRead }),
-    async create(input) {
+    async create(input, options) {
       if (typeof input?.url !== 'string' || !Array.isArray(input.eventTypes) || input.eventTypes.length === 0) {
         throw new OfficeRnDError(
           'invalid_query',
           'webhooks.create needs { url: string, eventTypes: string[] (not empty) }.',
         );
       }
-      return transport.request({
-        method: 'POST',
-        call: 'webhooks.create',
-        scope: SCOPES.webhooksCreate,
-        path: 'webhooks',
-        json: input,
-        schema: webhookSchema,
-      });
+      return transport.request(
+        {
+          method: 'POST',
+          call: 'webhooks.create',
+          scope: SCOPES.webhooksCreate,
+          path: 'webhooks',
+          json: input,
+          schema: webhookSchema,
+        },
+        options,
+      );
     },
-    async delete(id) {
-      await transport.request({
-        method: 'DELETE',
-        call: 'webhooks.delete',
-        scope: SCOPES.webhooksDelete,
-        path: `webhooks/${pathId('webhook', id)}`,
-        schema: undefined,
-      });
+    async delete(id, options) {
+      await transport.request(
+        {
+          method: 'DELETE',
+          call: 'webhooks.delete',
+          scope: SCOPES.webhooksDelete,
+          path: `webhooks/${pathId('webhook', id)}`,
+          schema: undefined,
+        },
+        options,
+      );
     },
   };
 }

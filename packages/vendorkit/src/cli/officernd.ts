@@ -45,7 +45,7 @@ export function officerndHint(error: unknown): string | undefined {
   }
   if (!isOfficeRnDError(error, 'token_request_failed')) return undefined;
   if (error.status === 429) {
-    return `OfficeRnD allows 5 token requests a minute, failures included, and each CLI run asks for one: wait ${error.retryAfterSeconds ?? 60} s.`;
+    return `OfficeRnD allows 5 token requests a minute, failures included, and each CLI run asks for one: wait ${Math.ceil((error.retryAfterMs ?? 60_000) / 1000)} s.`;
   }
   if (error.status === 400 || error.status === 401) {
     return "check OFFICERND_CLIENT_ID, OFFICERND_CLIENT_SECRET and that the app was granted the scopes asked for (OFFICERND_SCOPES, or the command's minimum).";
