@@ -11,7 +11,7 @@ import { WialonAuthError } from './errors.js';
 import { USER_AGENT } from './version.js';
 
 /** Longest upstream answer read; a longer one is `upstream_unavailable` (nothing this package asks for is near it). */
-export const MAX_BODY_BYTES = 1024 * 1024;
+const MAX_BODY_BYTES = 1024 * 1024;
 
 /** What every requester of one client shares. */
 export interface HttpSettings {
