@@ -1,4 +1,13 @@
-export { ConfigurationError, createMemoryStore, isVendorkitError, type RequestOptions, type Store } from '@vendorkit/core';
+export {
+  type ClientHooks,
+  ConfigurationError,
+  createMemoryStore,
+  isVendorkitError,
+  type Logger,
+  type RequestInfo,
+  type RequestOptions,
+  type Store,
+} from '@vendorkit/core';
 export { DEFAULT_SCOPES, MEMBER_SYNC_SCOPES, type OfficeRnDScope, SCOPES } from './auth/scopes.js';
 export {
   DEFAULT_BASE_URL,
@@ -67,15 +76,19 @@ export {
   type AccessTarget,
   type AccessUser,
   createMemberSync,
+  type FullSyncOptions,
   type FullSyncReport,
+  type HandleEventOptions,
   type HandleEventResult,
   type MemberSync,
   type MemberSyncOptions,
+  type SyncPhase,
+  type SyncProgress,
+  type TargetCallOptions,
 } from './sync.js';
 export {
   type CompanyEvent,
   DEFAULT_SIGNATURE_NAME,
-  DEFAULT_TOLERANCE_SECONDS,
   isCompanyEvent,
   isMemberEvent,
   isMembershipEvent,

@@ -1,10 +1,13 @@
-import { ConfigurationError, createMemoryStore, type Store } from '@vendorkit/core';
+import { ConfigurationError, createMemoryStore, type Logger, type Store } from '@vendorkit/core';
 import type { OfficeRnDClient } from './client.js';
 import { isOfficeRnDError, SyncError } from './errors.js';
-import type { Member, Plan } from './schemas.js';
+import { iteratePages, type ListQuery, MAX_PAGE_SIZE } from './pagination.js';
+import type { Member, Page, Plan } from './schemas.js';
+import { abortable } from './sync/abort.js';
 import { eventKeyOf } from './sync/event-key.js';
 import { type FullSyncRun, markTouched, registerFullSync } from './sync/full-sync-registry.js';
 import { acquireLock, type LockTiming, ownerToken, releaseLock } from './sync/lock.js';
+import { progressReporter, type SyncPhase, type SyncProgress } from './sync/progress.js';
 import { isMemberEvent, isMembershipEvent, type OfficeRnDWebhookEvent } from './webhooks.js';
 
 /** What the access system receives for a member who should have access. */
@@ -19,19 +22,31 @@ export interface AccessUser {
   member: Member;
 }
 
+export type { SyncPhase, SyncProgress };
+
+/** What the sync passes to each target call. */
+export interface TargetCallOptions {
+  /**
+   * The signal of the sync call that made this one (`fullSync`, `handleEvent`), when it was
+   * given one. Stop the call when it aborts if you can: the member's lock is held until the call
+   * returns, so that it cannot land after a newer write.
+   */
+  signal?: AbortSignal;
+}
+
 /**
  * The access-control system being kept in step. Both methods must be idempotent
  * (upserting the same user twice, or removing an absent one, is not an error): the sync
  * may write a member again after a failure or a race.
  */
 export interface AccessTarget {
-  upsertUser(user: AccessUser): Promise<void> | void;
-  removeUser(id: string): Promise<void> | void;
+  upsertUser(user: AccessUser, options?: TargetCallOptions): Promise<void> | void;
+  removeUser(id: string, options?: TargetCallOptions): Promise<void> | void;
   /**
    * Optional: ids currently in the access system. When given, `fullSync` also removes
    * users whose member no longer exists in OfficeRnD.
    */
-  listUserIds?(): Promise<Iterable<string>> | Iterable<string>;
+  listUserIds?(options?: TargetCallOptions): Promise<Iterable<string>> | Iterable<string>;
 }
 
 /** Options of {@link createMemberSync}. */
@@ -49,6 +64,8 @@ export interface MemberSyncOptions {
   store?: Store;
   /** Clock in milliseconds. Default `Date.now`. */
   now?: () => number;
+  /** Where the sync warns when an `onProgress` callback throws. Default: nowhere, the sync is silent. */
+  logger?: Logger;
   /** Target calls in flight during `fullSync`. Default 4. */
   concurrency?: number;
   /** How long an event being applied blocks its redeliveries (ms); after it, a crashed worker's event is retried. Default 60 000. */
@@ -73,6 +90,36 @@ export interface MemberSyncOptions {
    * `sync_full_sync_timeout` (what it wrote stays). Events keep marks this long. Default 1 hour.
    */
   fullSyncMaxMs?: number;
+}
+
+/** Options of {@link MemberSync.fullSync}. */
+export interface FullSyncOptions {
+  /**
+   * Cancels the sync: it rejects at once with the signal's reason, reads no other page, starts
+   * no other target call and frees its place among the running full syncs. Each target call in
+   * flight gets the signal too; its member's lock is released when it returns (or after
+   * `lockTtlMs`), the other locks right away. What was written stays.
+   */
+  signal?: AbortSignal;
+  /**
+   * Told how far the sync got, as work completes: `{ phase, done, total? }` after each page read
+   * (`plans`, `memberships`, `members`: items read so far, `total` on the last page) and after
+   * each member's target call settled (`target`, with `total` from the start: `{ done: 0, total }`
+   * comes first). `done` counts items, not pages or requests. What it throws is logged as a
+   * warning to `logger` and ignored.
+   */
+  onProgress?: (progress: SyncProgress) => void;
+}
+
+/** Options of {@link MemberSync.handleEvent}. */
+export interface HandleEventOptions {
+  /**
+   * Cancels the call: it rejects at once with the signal's reason, without marking the event
+   * done (its redelivery is applied). It stops reading OfficeRnD and makes no other target call;
+   * a target call in flight gets the signal, and its member's lock is released when it returns
+   * (or after `lockTtlMs`), the event's claim then too.
+   */
+  signal?: AbortSignal;
 }
 
 /** Outcome of {@link MemberSync.fullSync}. */
@@ -110,9 +157,10 @@ export interface MemberSync {
    * and upserts every `active` member with the tags of their active memberships' plans;
    * removes every other member. A member for whom an event arrives while it runs is left to
    * that event. Target failures are collected in the report, not thrown; an OfficeRnD failure
-   * rejects (nothing partial is reported as done).
+   * rejects (nothing partial is reported as done). Everything is read before the first target
+   * call, so the `target` phase knows its total.
    */
-  fullSync(): Promise<FullSyncReport>;
+  fullSync(options?: FullSyncOptions): Promise<FullSyncReport>;
   /**
    * Applies one verified webhook event (`member.*`, `membership.*`; others are ignored) by
    * re-reading the member's current state under a per-member lock shared through the store,
@@ -121,7 +169,7 @@ export interface MemberSync {
    * done only after the target succeeded; otherwise it throws a {@link SyncError} (answer 5xx)
    * and the redelivery is applied.
    */
-  handleEvent(event: OfficeRnDWebhookEvent): Promise<HandleEventResult>;
+  handleEvent(event: OfficeRnDWebhookEvent, options?: HandleEventOptions): Promise<HandleEventResult>;
 }
 
 type Action = 'upserted' | 'removed';
@@ -194,13 +242,17 @@ export function createMemberSync(options: MemberSyncOptions): MemberSync {
   const lockTiming: LockTiming = { ttlMs: lockTtlMs, waitMs: lockWaitMs, now };
 
   const planCache = new Map<string, { plan: Plan | null; expiresAt: number }>();
+  const logger = options.logger;
 
-  const planById = async (id: string): Promise<Plan | null> => {
+  /** What each OfficeRnD request and target call of a sync call is given. */
+  const callOptions = (signal: AbortSignal | undefined): TargetCallOptions => (signal ? { signal } : {});
+
+  const planById = async (id: string, signal: AbortSignal | undefined): Promise<Plan | null> => {
     const cached = planCache.get(id);
     if (cached && cached.expiresAt > now()) return cached.plan;
     let plan: Plan | null;
     try {
-      plan = await client.plans.get(id);
+      plan = await client.plans.get(id, callOptions(signal));
     } catch (error) {
       if (!isOfficeRnDError(error, 'not_found')) throw error;
       plan = null;
@@ -209,10 +261,10 @@ export function createMemberSync(options: MemberSyncOptions): MemberSync {
     return plan;
   };
 
-  const tagsFor = async (planIds: Iterable<string>): Promise<string[]> => {
+  const tagsFor = async (planIds: Iterable<string>, signal: AbortSignal | undefined): Promise<string[]> => {
     const tags: string[] = [];
     for (const planId of new Set(planIds)) {
-      const plan = await planById(planId);
+      const plan = await planById(planId, signal);
       if (plan === null) continue;
       const tag = tagForPlan(plan);
       if (tag === null || tag === undefined) continue;
@@ -231,35 +283,46 @@ export function createMemberSync(options: MemberSyncOptions): MemberSync {
   });
 
   /** Re-reads one member and applies their current state. */
-  const recompute = async (memberId: string): Promise<Action> => {
+  const recompute = async (memberId: string, signal: AbortSignal | undefined): Promise<Action> => {
+    const call = callOptions(signal);
     let member: Member;
     try {
-      member = await client.members.get(memberId);
+      member = await client.members.get(memberId, call);
     } catch (error) {
       if (!isOfficeRnDError(error, 'not_found')) throw error;
-      await target.removeUser(memberId);
+      signal?.throwIfAborted();
+      await target.removeUser(memberId, call);
       return 'removed';
     }
     if (member.status !== 'active') {
-      await target.removeUser(memberId);
+      signal?.throwIfAborted();
+      await target.removeUser(memberId, call);
       return 'removed';
     }
     const planIds: string[] = [];
-    for await (const membership of client.memberships.list({ member: memberId })) {
+    for await (const membership of client.memberships.list({ member: memberId }, call)) {
       if (membership.calculatedStatus === 'active' && typeof membership.plan === 'string')
         planIds.push(membership.plan);
     }
-    await target.upsertUser(userOf(member, await tagsFor(planIds)));
+    const user = userOf(member, await tagsFor(planIds, signal));
+    signal?.throwIfAborted();
+    await target.upsertUser(user, call);
     return 'upserted';
   };
 
   /**
    * Runs `pass` holding the member's lock, so that passes on one member never overlap (in this
-   * process or any other sharing the store), and tells whether the lock held to the end.
+   * process or any other sharing the store), and tells whether the lock held to the end. After an
+   * abort no pass starts; a pass already running is waited for — a target call in flight could
+   * still land, so the lock is released only once it returned.
    */
-  const underLock = async <T>(memberId: string, pass: () => Promise<T>): Promise<Pass<T>> => {
+  const underLock = async <T>(
+    memberId: string,
+    pass: () => Promise<T>,
+    signal: AbortSignal | undefined,
+  ): Promise<Pass<T>> => {
     const key = memberKey(memberId, 'lock');
-    const token = await acquireLock(store, key, lockTiming);
+    const token = await acquireLock(store, key, lockTiming, signal);
     if (token === undefined) {
       throw new SyncError(
         'sync_member_busy',
@@ -269,6 +332,7 @@ export function createMemberSync(options: MemberSyncOptions): MemberSync {
     }
     let outcome: Pass<T>;
     try {
+      signal?.throwIfAborted();
       outcome = { ok: true, value: await pass(), kept: true };
     } catch (error) {
       outcome = { ok: false, error, kept: true };
@@ -282,13 +346,17 @@ export function createMemberSync(options: MemberSyncOptions): MemberSync {
    * known to be deleted — remove. A pass whose lock expired before it ended may have written
    * after a newer pass on the same member, so it is done again (deletions are final and need not be).
    */
-  const syncMember = async (memberId: string, deleted: boolean): Promise<Action> => {
+  const syncMember = async (memberId: string, deleted: boolean, signal: AbortSignal | undefined): Promise<Action> => {
     for (let pass = 1; ; pass++) {
-      const outcome = await underLock(memberId, async (): Promise<Action> => {
-        if (!deleted) return recompute(memberId);
-        await target.removeUser(memberId);
-        return 'removed';
-      });
+      const outcome = await underLock(
+        memberId,
+        async (): Promise<Action> => {
+          if (!deleted) return recompute(memberId, signal);
+          await target.removeUser(memberId, callOptions(signal));
+          return 'removed';
+        },
+        signal,
+      );
       if (outcome.kept || deleted) {
         if (outcome.ok) return outcome.value;
         throw outcome.error;
@@ -307,12 +375,17 @@ export function createMemberSync(options: MemberSyncOptions): MemberSync {
    * Applies an event to its members: records it as each one's last event, marks them for the
    * running full syncs, then re-reads and writes each one.
    */
-  const applyEvent = async (event: OfficeRnDWebhookEvent, eventId: string, memberIds: string[]): Promise<Action> => {
+  const applyEvent = async (
+    event: OfficeRnDWebhookEvent,
+    eventId: string,
+    memberIds: string[],
+    signal: AbortSignal | undefined,
+  ): Promise<Action> => {
     await Promise.all(memberIds.map((id) => store.set(memberKey(id, 'last'), eventId, { ttlMs: processedTtlMs })));
     await markTouched(store, memberIds);
     let action: Action | undefined;
     for (const id of memberIds) {
-      const done = await syncMember(id, event.eventType === 'member.removed' && id === memberIds[0]);
+      const done = await syncMember(id, event.eventType === 'member.removed' && id === memberIds[0], signal);
       action ??= done;
     }
     return action!;
@@ -334,113 +407,220 @@ export function createMemberSync(options: MemberSyncOptions): MemberSync {
     return new SyncError('sync_failed', `${context}.`, { eventId, memberId, cause: error });
   };
 
-  const runBounded = () => {
+  /** Runs tasks `concurrency` at a time; an abort ends the waits (not the tasks) with its reason. */
+  const runBounded = (signal: AbortSignal | undefined) => {
     const inFlight = new Set<Promise<void>>();
     return {
       async add(task: () => Promise<void>) {
         const p = task().finally(() => inFlight.delete(p));
         inFlight.add(p);
-        if (inFlight.size >= concurrency) await Promise.race(inFlight);
+        if (inFlight.size >= concurrency) await abortable(Promise.race(inFlight), signal);
       },
       async drain() {
-        await Promise.all(inFlight);
+        await abortable(Promise.all(inFlight), signal);
       },
     };
   };
 
-  return {
-    async fullSync() {
-      const started = now();
-      const requestsBefore = client.stats?.requests;
-      // Registered before the first read: events from now on mark their members for this run.
-      const run: FullSyncRun | undefined = await registerFullSync(store, fullSyncMaxMs);
-      if (run === undefined) {
-        throw new SyncError(
-          'sync_full_sync_running',
-          'Too many full syncs are running on this store; wait for one to finish (a crashed one frees its place after fullSyncMaxMs).',
-        );
-      }
-      const report: FullSyncReport = { upserted: 0, removed: 0, superseded: 0, failed: [], durationMs: 0 };
-      let timedOut = false;
-      try {
-        planCache.clear();
-        for await (const plan of client.plans.list({ $limit: 50 })) {
-          planCache.set(plan._id, { plan, expiresAt: Number.POSITIVE_INFINITY });
-        }
-        const activePlans = new Map<string, string[]>();
-        for await (const membership of client.memberships.list({ $limit: 50 })) {
-          if (membership.calculatedStatus !== 'active') continue;
-          if (typeof membership.member !== 'string' || typeof membership.plan !== 'string') continue;
-          const list = activePlans.get(membership.member);
-          if (list) list.push(membership.plan);
-          else activePlans.set(membership.member, [membership.plan]);
-        }
+  /**
+   * Every item of one list, read in bulk pages; after each page `progress` is told the items read
+   * so far, and on the last one their total.
+   */
+  const readAll = <T>(
+    phase: SyncPhase,
+    resource: { page(query?: ListQuery, options?: TargetCallOptions): Promise<Page<T>> },
+    signal: AbortSignal | undefined,
+    progress: (progress: SyncProgress) => void,
+  ): AsyncIterable<T> => {
+    let done = 0;
+    const fetchPage = async (query: ListQuery) => {
+      const page = await resource.page(query, callOptions(signal));
+      done += page.results.length;
+      // The end as iteratePages sees it: no next cursor, or an empty page.
+      const last = page.cursorNext === null || page.cursorNext === '' || page.results.length === 0;
+      progress(last ? { phase, done, total: done } : { phase, done });
+      return page;
+    };
+    return iteratePages(fetchPage, { $limit: MAX_PAGE_SIZE }, signal);
+  };
 
-        const seen = new Set<string>();
-        const pool = runBounded();
-        const late = () => now() - started >= fullSyncMaxMs;
-        /** Writes one member's snapshot under their lock, unless an event has had them since the run began. */
-        const apply = (id: string, action: Action, write: () => Promise<void>) => async () => {
-          if (timedOut || late()) {
-            timedOut = true;
-            return;
-          }
-          try {
-            const outcome = await underLock(id, async () => {
+  const runFullSync = async (signal: AbortSignal | undefined, onProgress: (progress: SyncProgress) => void) => {
+    const started = now();
+    const requestsBefore = client.stats?.requests;
+    // Nothing is reported once the caller gave up.
+    const progress = (update: SyncProgress) => {
+      if (!signal?.aborted) onProgress(update);
+    };
+    // Registered before the first read: events from now on mark their members for this run.
+    const run: FullSyncRun | undefined = await registerFullSync(store, fullSyncMaxMs);
+    if (run === undefined) {
+      throw new SyncError(
+        'sync_full_sync_running',
+        'Too many full syncs are running on this store; wait for one to finish (a crashed one frees its place after fullSyncMaxMs).',
+      );
+    }
+    const report: FullSyncReport = { upserted: 0, removed: 0, superseded: 0, failed: [], durationMs: 0 };
+    let timedOut = false;
+    try {
+      signal?.throwIfAborted();
+      planCache.clear();
+      for await (const plan of readAll('plans', client.plans, signal, progress)) {
+        planCache.set(plan._id, { plan, expiresAt: Number.POSITIVE_INFINITY });
+      }
+      const activePlans = new Map<string, string[]>();
+      for await (const membership of readAll('memberships', client.memberships, signal, progress)) {
+        if (membership.calculatedStatus !== 'active') continue;
+        if (typeof membership.member !== 'string' || typeof membership.plan !== 'string') continue;
+        const list = activePlans.get(membership.member);
+        if (list) list.push(membership.plan);
+        else activePlans.set(membership.member, [membership.plan]);
+      }
+
+      // Everything is read before the first write, so that the target phase has a total.
+      const call = callOptions(signal);
+      const writes: Array<{ id: string; action: Action; write: () => Promise<void> }> = [];
+      const seen = new Set<string>();
+      for await (const member of readAll('members', client.members, signal, progress)) {
+        seen.add(member._id);
+        if (member.status === 'active') {
+          writes.push({
+            id: member._id,
+            action: 'upserted',
+            write: async () => {
+              const user = userOf(member, await tagsFor(activePlans.get(member._id) ?? [], signal));
+              signal?.throwIfAborted();
+              await target.upsertUser(user, call);
+            },
+          });
+        } else {
+          writes.push({ id: member._id, action: 'removed', write: async () => target.removeUser(member._id, call) });
+        }
+      }
+      if (target.listUserIds) {
+        signal?.throwIfAborted();
+        for (const id of await abortable(Promise.resolve(target.listUserIds(call)), signal)) {
+          if (seen.has(id)) continue;
+          seen.add(id);
+          writes.push({ id, action: 'removed', write: async () => target.removeUser(id, call) });
+        }
+      }
+
+      const total = writes.length;
+      let settled = 0;
+      progress({ phase: 'target', done: 0, total });
+      const pool = runBounded(signal);
+      const late = () => now() - started >= fullSyncMaxMs;
+      /** Writes one member's snapshot under their lock, unless an event has had them since the run began. */
+      const apply = (id: string, action: Action, write: () => Promise<void>) => async () => {
+        if (timedOut || late()) {
+          timedOut = true;
+          return;
+        }
+        try {
+          const outcome = await underLock(
+            id,
+            async () => {
               if (late()) return 'late' as const;
               if (await run.touched(id)) return 'superseded' as const;
               await write();
               return action;
-            });
-            const value = outcome.ok ? outcome.value : undefined;
-            if (value === 'late') timedOut = true;
-            else if (value === 'superseded') report.superseded++;
-            // The lock expired while writing: the snapshot may have landed after a newer pass; re-read.
-            else if (!outcome.kept) report[await syncMember(id, false)]++;
-            else if (value === undefined) throw (outcome as { error: unknown }).error;
-            else report[value]++;
-          } catch (error) {
-            report.failed.push({ id, error });
+            },
+            signal,
+          );
+          const value = outcome.ok ? outcome.value : undefined;
+          if (value === 'late') {
+            timedOut = true;
+            return;
           }
-        };
-        for await (const member of client.members.list({ $limit: 50 })) {
-          seen.add(member._id);
-          if (member.status === 'active') {
-            await pool.add(
-              apply(member._id, 'upserted', async () => {
-                await target.upsertUser(userOf(member, await tagsFor(activePlans.get(member._id) ?? [])));
-              }),
-            );
-          } else {
-            await pool.add(apply(member._id, 'removed', async () => target.removeUser(member._id)));
-          }
+          if (value === 'superseded') report.superseded++;
+          // The lock expired while writing: the snapshot may have landed after a newer pass; re-read.
+          else if (!outcome.kept) report[await syncMember(id, false, signal)]++;
+          else if (value === undefined) throw (outcome as { error: unknown }).error;
+          else report[value]++;
+        } catch (error) {
+          if (signal?.aborted) return;
+          report.failed.push({ id, error });
         }
-        if (target.listUserIds) {
-          for (const id of await target.listUserIds()) {
-            if (seen.has(id)) continue;
-            await pool.add(apply(id, 'removed', async () => target.removeUser(id)));
-          }
-        }
-        await pool.drain();
-      } finally {
-        await run.release().catch(() => undefined);
-        // Plans read in bulk are cached only for the sync; events later re-read them after planCacheMs.
-        for (const entry of planCache.values()) {
-          if (entry.expiresAt === Number.POSITIVE_INFINITY) entry.expiresAt = now() + planCacheMs;
-        }
+        progress({ phase: 'target', done: ++settled, total });
+      };
+      for (const { id, action, write } of writes) {
+        signal?.throwIfAborted();
+        await pool.add(apply(id, action, write));
       }
-      if (timedOut) {
+      await pool.drain();
+    } finally {
+      await run.release().catch(() => undefined);
+      // Plans read in bulk are cached only for the sync; events later re-read them after planCacheMs.
+      for (const entry of planCache.values()) {
+        if (entry.expiresAt === Number.POSITIVE_INFINITY) entry.expiresAt = now() + planCacheMs;
+      }
+    }
+    if (timedOut) {
+      throw new SyncError(
+        'sync_full_sync_timeout',
+        `fullSync ran longer than fullSyncMaxMs (${fullSyncMaxMs} ms) and stopped; what it wrote stays. Raise fullSyncMaxMs or run it again.`,
+      );
+    }
+    if (requestsBefore !== undefined && client.stats) report.requests = client.stats.requests - requestsBefore;
+    report.durationMs = now() - started;
+    return report;
+  };
+
+  const applyDelivery = async (
+    event: OfficeRnDWebhookEvent,
+    signal: AbortSignal | undefined,
+  ): Promise<HandleEventResult> => {
+    const eventId = await eventKeyOf(event);
+    const memberIds = membersOf(event);
+    const memberId = memberIds[0];
+    if (memberId === undefined) return { status: 'ignored', eventId };
+    signal?.throwIfAborted();
+
+    const key = eventKey(eventId);
+    const claim = `processing:${ownerToken()}`;
+    // Claim the event with a lease; mark it done only after the target succeeded.
+    if (!(await store.setIfAbsent(key, claim, { ttlMs: leaseMs }))) {
+      const state = await store.get(key);
+      if (state === DONE) {
+        if (await isLastEvent(eventId, memberIds)) return { status: 'duplicate', eventId, memberId };
+        // Another event for this member arrived after this one was applied (with a digest for an
+        // id, it may be a distinct event with the same payload): apply it again, claimed like a
+        // new delivery, so that a failure leaves it to be applied by the next redelivery.
+        await store.set(key, claim, { ttlMs: leaseMs });
+      } else if (state !== undefined || !(await store.setIfAbsent(key, claim, { ttlMs: leaseMs }))) {
+        // (The lease may have expired between the two calls: the second setIfAbsent tries once more.)
         throw new SyncError(
-          'sync_full_sync_timeout',
-          `fullSync ran longer than fullSyncMaxMs (${fullSyncMaxMs} ms) and stopped; what it wrote stays. Raise fullSyncMaxMs or run it again.`,
+          'sync_event_in_progress',
+          `Event ${eventId} is being applied by another worker; answer 5xx so OfficeRnD delivers it again.`,
+          { eventId, memberId },
         );
       }
-      if (requestsBefore !== undefined && client.stats) report.requests = client.stats.requests - requestsBefore;
-      report.durationMs = now() - started;
-      return report;
+    }
+    let action: Action;
+    try {
+      action = await applyEvent(event, eventId, memberIds, signal);
+      // Aborted after the last write: the caller was told it failed, so it is not acknowledged.
+      signal?.throwIfAborted();
+    } catch (error) {
+      // Release the claim if it is still ours, so the redelivery is applied (if this fails too,
+      // the lease expires on its own); a claim another worker took over is left alone.
+      await store.deleteIfEquals(key, claim).catch(() => undefined);
+      throw failure(error, event, eventId, memberId);
+    }
+    await store.set(key, DONE, { ttlMs: processedTtlMs });
+    return { status: 'applied', eventId, memberId, action };
+  };
+
+  return {
+    async fullSync(syncOptions = {}) {
+      const { signal } = syncOptions;
+      signal?.throwIfAborted();
+      return abortable(runFullSync(signal, progressReporter(syncOptions.onProgress, logger)), signal);
     },
 
-    async handleEvent(event) {
+    async handleEvent(event, eventOptions = {}) {
+      const { signal } = eventOptions;
+      signal?.throwIfAborted();
       if (
         typeof event !== 'object' ||
         event === null ||
@@ -450,42 +630,7 @@ export function createMemberSync(options: MemberSyncOptions): MemberSync {
       ) {
         throw new ConfigurationError('handleEvent needs a verified event (see verifyWebhook).');
       }
-      const eventId = await eventKeyOf(event);
-      const memberIds = membersOf(event);
-      const memberId = memberIds[0];
-      if (memberId === undefined) return { status: 'ignored', eventId };
-
-      const key = eventKey(eventId);
-      const claim = `processing:${ownerToken()}`;
-      // Claim the event with a lease; mark it done only after the target succeeded.
-      if (!(await store.setIfAbsent(key, claim, { ttlMs: leaseMs }))) {
-        const state = await store.get(key);
-        if (state === DONE) {
-          if (await isLastEvent(eventId, memberIds)) return { status: 'duplicate', eventId, memberId };
-          // Another event for this member arrived after this one was applied (with a digest for an
-          // id, it may be a distinct event with the same payload): apply it again, claimed like a
-          // new delivery, so that a failure leaves it to be applied by the next redelivery.
-          await store.set(key, claim, { ttlMs: leaseMs });
-        } else if (state !== undefined || !(await store.setIfAbsent(key, claim, { ttlMs: leaseMs }))) {
-          // (The lease may have expired between the two calls: the second setIfAbsent tries once more.)
-          throw new SyncError(
-            'sync_event_in_progress',
-            `Event ${eventId} is being applied by another worker; answer 5xx so OfficeRnD delivers it again.`,
-            { eventId, memberId },
-          );
-        }
-      }
-      let action: Action;
-      try {
-        action = await applyEvent(event, eventId, memberIds);
-      } catch (error) {
-        // Release the claim if it is still ours, so the redelivery is applied (if this fails too,
-        // the lease expires on its own); a claim another worker took over is left alone.
-        await store.deleteIfEquals(key, claim).catch(() => undefined);
-        throw failure(error, event, eventId, memberId);
-      }
-      await store.set(key, DONE, { ttlMs: processedTtlMs });
-      return { status: 'applied', eventId, memberId, action };
+      return abortable(applyDelivery(event, signal), signal);
     },
   };
 }

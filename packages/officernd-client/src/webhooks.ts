@@ -12,8 +12,8 @@ import {
 
 /** Name of the header carrying the signature. */
 export const SIGNATURE_HEADER = 'officernd-signature';
-/** Default accepted clock difference, seconds, both directions. */
-export const DEFAULT_TOLERANCE_SECONDS = 300;
+/** Default accepted clock difference, milliseconds, both directions (5 minutes). */
+export const DEFAULT_TOLERANCE_MS = 300_000;
 /**
  * Name written before the hex digest by {@link signWebhookPayload} (`t=…,signature=…`).
  * Unconfirmed; `verifyWebhook` reads the digest by position and accepts any name.
@@ -81,9 +81,17 @@ export interface VerifyWebhookOptions {
   payload: RawBody;
   /** The `officernd-signature` header value (`t=<unix>,<name>=<hex>`). */
   signature: string | null | undefined;
-  /** The webhook's secret (from the webhook settings or `webhooks.create`). */
-  secret: string;
-  /** Accepted clock difference in seconds, both directions. Default 300. */
+  /**
+   * The webhook's secret (from the webhook settings or `webhooks.create`), or several during a
+   * rotation (`[newSecret, oldSecret]`): a delivery signed with any of them is accepted.
+   */
+  secret: string | readonly string[];
+  /** Accepted clock difference in milliseconds, both directions. Default 300 000 (5 minutes). */
+  toleranceMs?: number;
+  /**
+   * Accepted clock difference in seconds.
+   * @deprecated Use `toleranceMs`; `toleranceSeconds` will be removed in the next minor release.
+   */
   toleranceSeconds?: number;
   /** Clock in milliseconds, for tests. Default `Date.now`. */
   now?: () => number;
@@ -101,15 +109,17 @@ function bytesOf(payload: unknown): Uint8Array {
   );
 }
 
-async function hmacHex(secret: string, body: Uint8Array, timestamp: string): Promise<Uint8Array> {
-  const key = await crypto.subtle.importKey('raw', encoder.encode(secret), { name: 'HMAC', hash: 'SHA-256' }, false, [
-    'sign',
-  ]);
+function hmacKey(secret: string, usage: 'sign' | 'verify'): Promise<CryptoKey> {
+  return crypto.subtle.importKey('raw', encoder.encode(secret), { name: 'HMAC', hash: 'SHA-256' }, false, [usage]);
+}
+
+/** What OfficeRnD signs: the raw body, a dot and the timestamp. */
+function signedBytes(body: Uint8Array, timestamp: string): Uint8Array<ArrayBuffer> {
   const suffix = encoder.encode(`.${timestamp}`);
   const message = new Uint8Array(body.length + suffix.length);
   message.set(body, 0);
   message.set(suffix, body.length);
-  return new Uint8Array(await crypto.subtle.sign('HMAC', key, message));
+  return message;
 }
 
 function toHex(bytes: Uint8Array): string {
@@ -118,19 +128,11 @@ function toHex(bytes: Uint8Array): string {
   return out;
 }
 
-function fromHex(hex: string): Uint8Array | undefined {
+function fromHex(hex: string): Uint8Array<ArrayBuffer> | undefined {
   if (hex.length % 2 !== 0 || !/^[0-9a-fA-F]*$/.test(hex)) return undefined;
   const out = new Uint8Array(hex.length / 2);
   for (let i = 0; i < out.length; i++) out[i] = Number.parseInt(hex.slice(2 * i, 2 * i + 2), 16);
   return out;
-}
-
-/** Constant-time comparison of equal-length byte arrays (lengths are checked first, which leaks only the length). */
-function timingSafeEqual(a: Uint8Array, b: Uint8Array): boolean {
-  if (a.length !== b.length) return false;
-  let diff = 0;
-  for (let i = 0; i < a.length; i++) diff |= a[i]! ^ b[i]!;
-  return diff === 0;
 }
 
 function parseHeader(header: string): { timestamp: string; signatures: string[] } {
@@ -170,7 +172,8 @@ function parseHeader(header: string): { timestamp: string; signatures: string[] 
  * Verifies an OfficeRnD webhook delivery and returns the typed event.
  *
  * Checks, in order: the header's shape, the HMAC-SHA256 of `rawBody + "." + t` with the
- * secret (hex, constant-time), the timestamp within `toleranceSeconds` (both directions),
+ * secret, or any of the secrets during a rotation (Web Crypto `verify`, constant-time), the
+ * timestamp within `toleranceMs` (both directions),
  * then the JSON envelope and, for `member.*`, `membership.*` and `company.*`, the object.
  * Async because it uses Web Crypto (`crypto.subtle`), which runs in Node 20+, browsers,
  * Deno, Bun and workers. It does not deduplicate redeliveries (the member sync does).
@@ -179,14 +182,14 @@ function parseHeader(header: string): { timestamp: string; signatures: string[] 
  * `signature_mismatch`, `timestamp_out_of_tolerance` or `invalid_payload`.
  */
 export async function verifyWebhook(options: VerifyWebhookOptions): Promise<OfficeRnDWebhookEvent> {
-  const { signature, secret } = options;
-  if (typeof secret !== 'string' || secret === '') {
-    throw new ConfigurationError('verifyWebhook: secret must be the webhook secret (a non-empty string).');
+  const { signature } = options;
+  const secrets: readonly unknown[] = Array.isArray(options.secret) ? options.secret : [options.secret];
+  if (secrets.length === 0 || secrets.some((secret) => typeof secret !== 'string' || secret === '')) {
+    throw new ConfigurationError(
+      'verifyWebhook: secret must be the webhook secret (a non-empty string), or a non-empty array of them during a rotation.',
+    );
   }
-  const tolerance = options.toleranceSeconds ?? DEFAULT_TOLERANCE_SECONDS;
-  if (typeof tolerance !== 'number' || !Number.isFinite(tolerance) || tolerance < 0) {
-    throw new ConfigurationError('verifyWebhook: toleranceSeconds must be a non-negative number.');
-  }
+  const toleranceMs = tolerance(options);
   if (typeof signature !== 'string' || signature.trim() === '') {
     throw new WebhookVerificationError(
       'missing_signature',
@@ -195,24 +198,22 @@ export async function verifyWebhook(options: VerifyWebhookOptions): Promise<Offi
   }
   const body = bytesOf(options.payload);
   const { timestamp, signatures } = parseHeader(signature);
-  const expected = await hmacHex(secret, body, timestamp);
-  let matched = false;
-  for (const candidate of signatures) {
-    const given = fromHex(candidate);
-    if (given !== undefined && timingSafeEqual(given, expected)) matched = true;
-  }
-  if (!matched) {
+  const message = signedBytes(body, timestamp);
+  const keys = await Promise.all(secrets.map((secret) => hmacKey(secret as string, 'verify')));
+  const digests = signatures.map(fromHex).filter((digest) => digest !== undefined);
+  // Web Crypto compares in constant time (and refuses a digest of the wrong length).
+  const checks = keys.flatMap((key) => digests.map((digest) => crypto.subtle.verify('HMAC', key, digest, message)));
+  if (!(await Promise.all(checks)).includes(true)) {
     throw new WebhookVerificationError(
       'signature_mismatch',
       `officernd-signature does not match the payload. Check the webhook secret. ${RAW_BODY_HINT}`,
     );
   }
-  const nowSeconds = (options.now ?? Date.now)() / 1000;
-  const age = nowSeconds - Number(timestamp);
-  if (Math.abs(age) > tolerance) {
+  const ageMs = (options.now ?? Date.now)() - Number(timestamp) * 1000;
+  if (Math.abs(ageMs) > toleranceMs) {
     throw new WebhookVerificationError(
       'timestamp_out_of_tolerance',
-      `Webhook timestamp is ${Math.round(Math.abs(age))} s ${age > 0 ? 'old' : 'in the future'}, beyond the ${tolerance} s tolerance (replayed delivery or a wrong clock).`,
+      `Webhook timestamp is ${Math.round(Math.abs(ageMs) / 1000)} s ${ageMs > 0 ? 'old' : 'in the future'}, beyond the ${toleranceMs / 1000} s tolerance (replayed delivery or a wrong clock).`,
     );
   }
   let json: unknown;
@@ -253,6 +254,21 @@ export async function verifyWebhook(options: VerifyWebhookOptions): Promise<Offi
   return { ...event, data: { ...event.data, object: object.data } } as OfficeRnDWebhookEvent;
 }
 
+/** `toleranceMs`, or the deprecated `toleranceSeconds` in milliseconds, or the default. */
+function tolerance(options: VerifyWebhookOptions): number {
+  const { toleranceMs, toleranceSeconds } = options;
+  if (toleranceMs !== undefined && toleranceSeconds !== undefined) {
+    throw new ConfigurationError('verifyWebhook: pass toleranceMs only (toleranceSeconds is its deprecated form).');
+  }
+  const name = toleranceSeconds === undefined ? 'toleranceMs' : 'toleranceSeconds';
+  const value = toleranceMs ?? toleranceSeconds;
+  if (value === undefined) return DEFAULT_TOLERANCE_MS;
+  if (typeof value !== 'number' || !Number.isFinite(value) || value < 0) {
+    throw new ConfigurationError(`verifyWebhook: ${name} must be a non-negative number.`);
+  }
+  return toleranceSeconds === undefined ? value : value * 1000;
+}
+
 /** Options of {@link signWebhookPayload}. */
 export interface SignWebhookOptions {
   /** The exact body you will send. */
@@ -273,6 +289,7 @@ export async function signWebhookPayload(options: SignWebhookOptions): Promise<s
     throw new ConfigurationError('signWebhookPayload: secret must be a non-empty string.');
   }
   const timestamp = String(Math.floor(options.timestamp ?? Date.now() / 1000));
-  const digest = await hmacHex(options.secret, bytesOf(options.payload), timestamp);
-  return `t=${timestamp},${options.signatureName ?? DEFAULT_SIGNATURE_NAME}=${toHex(digest)}`;
+  const key = await hmacKey(options.secret, 'sign');
+  const digest = await crypto.subtle.sign('HMAC', key, signedBytes(bytesOf(options.payload), timestamp));
+  return `t=${timestamp},${options.signatureName ?? DEFAULT_SIGNATURE_NAME}=${toHex(new Uint8Array(digest))}`;
 }

@@ -5,11 +5,12 @@ import {
   isMemberEvent,
   isMembershipEvent,
   isOfficeRnDError,
+  isVendorkitError,
   signWebhookPayload,
   verifyWebhook,
   WebhookVerificationError,
 } from '@vendorkit/officernd-client';
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
 import { rejection } from './helpers.js';
 
 // Known-answer vector computed independently with PHP:
@@ -183,5 +184,99 @@ describe('verifyWebhook', () => {
       verifyWebhook({ payload: BODY, signature: `t=${T},signature=${PHP_DIGEST}`, secret, now: at(T) }),
     );
     expect(`${JSON.stringify(error)} ${inspect(error, { depth: 10 })}`).not.toContain(secret);
+  });
+});
+
+describe('verifyWebhook during a secret rotation', () => {
+  const OLD = 'whsec_old_before_rotation';
+  const NEW = 'whsec_new_after_rotation';
+  const signed = (secret: string) => signWebhookPayload({ payload: BODY, secret, timestamp: T });
+
+  it('accepts deliveries signed with the old or the new secret, in either order', async () => {
+    for (const signature of [await signed(OLD), await signed(NEW)]) {
+      for (const secret of [
+        [NEW, OLD],
+        [OLD, NEW],
+      ]) {
+        const event = await verifyWebhook({ payload: BODY, signature, secret, now: at(T) });
+        expect(event.eventType).toBe('member.created');
+      }
+    }
+  });
+
+  it('accepts a header that carries both signatures', async () => {
+    const oldDigest = (await signed(OLD)).split('=').at(-1);
+    const newDigest = (await signed(NEW)).split('=').at(-1);
+    const signature = `t=${T},signature=${oldDigest},signature=${newDigest}`;
+    await expect(verifyWebhook({ payload: BODY, signature, secret: [NEW], now: at(T) })).resolves.toBeTruthy();
+    await expect(verifyWebhook({ payload: BODY, signature, secret: [OLD], now: at(T) })).resolves.toBeTruthy();
+  });
+
+  it('signed with neither secret: signature_mismatch', async () => {
+    const signature = await signed('whsec_someone_else');
+    expect(await reason(verifyWebhook({ payload: BODY, signature, secret: [NEW, OLD], now: at(T) }))).toBe(
+      'signature_mismatch',
+    );
+    // A secret list must not widen what a single secret accepts.
+    expect(
+      await reason(verifyWebhook({ payload: BODY, signature: await signed(OLD), secret: [NEW], now: at(T) })),
+    ).toBe('signature_mismatch');
+  });
+
+  it('compares with Web Crypto verify (constant time), once per secret and digest', async () => {
+    const verify = vi.spyOn(crypto.subtle, 'verify');
+    try {
+      await verifyWebhook({ payload: BODY, signature: await signed(OLD), secret: [NEW, OLD], now: at(T) });
+      expect(verify).toHaveBeenCalledTimes(2);
+      expect(verify.mock.calls.every(([algorithm]) => algorithm === 'HMAC')).toBe(true);
+    } finally {
+      verify.mockRestore();
+    }
+  });
+
+  it.each([[[]], [['']], [[NEW, '']], [[NEW, 42]], [null]])(
+    'refuses secret %j as a configuration error',
+    async (secret) => {
+      const error = await rejection(
+        verifyWebhook({ payload: BODY, signature: await signed(NEW), secret: secret as never, now: at(T) }),
+      );
+      expect(isVendorkitError(error, 'invalid_configuration')).toBe(true);
+      expect(`${String(error)} ${inspect(error)}`).not.toContain(NEW);
+    },
+  );
+});
+
+describe('verifyWebhook tolerance in milliseconds', () => {
+  const header = `t=${T},signature=${PHP_DIGEST}`;
+
+  it('toleranceMs bounds the clock difference both ways', async () => {
+    await expect(
+      verifyWebhook({ payload: BODY, signature: header, secret: SECRET, now: at(T + 60), toleranceMs: 60_000 }),
+    ).resolves.toBeTruthy();
+    expect(
+      await reason(
+        verifyWebhook({
+          payload: BODY,
+          signature: header,
+          secret: SECRET,
+          now: () => (T - 60) * 1000 - 1,
+          toleranceMs: 60_000,
+        }),
+      ),
+    ).toBe('timestamp_out_of_tolerance');
+  });
+
+  it('the deprecated toleranceSeconds still works; both at once is a configuration error', async () => {
+    await expect(
+      verifyWebhook({ payload: BODY, signature: header, secret: SECRET, now: at(T + 60), toleranceSeconds: 60 }),
+    ).resolves.toBeTruthy();
+    const both = await rejection(
+      verifyWebhook({ payload: BODY, signature: header, secret: SECRET, toleranceMs: 1000, toleranceSeconds: 1 }),
+    );
+    expect(isVendorkitError(both, 'invalid_configuration')).toBe(true);
+    for (const toleranceMs of [-1, Number.NaN, Number.POSITIVE_INFINITY]) {
+      const error = await rejection(verifyWebhook({ payload: BODY, signature: header, secret: SECRET, toleranceMs }));
+      expect((error as Error).message).toMatch(/toleranceMs/);
+    }
   });
 });

@@ -23,9 +23,12 @@ function wake(store: Store, key: string): void {
   for (const resolve of set) resolve();
 }
 
-/** Resolves when a holder in this process releases `key`, or after `ms` (the next poll). */
-function released(store: Store, key: string, ms: number): Promise<void> {
-  return new Promise<void>((resolve) => {
+/**
+ * Resolves when a holder in this process releases `key`, or after `ms` (the next poll); rejects
+ * with the signal's reason as soon as `signal` aborts, its timer cleared and its waiter removed.
+ */
+function released(store: Store, key: string, ms: number, signal: AbortSignal | undefined): Promise<void> {
+  return new Promise<void>((resolve, reject) => {
     let byKey = waiters.get(store);
     if (!byKey) {
       byKey = new Map();
@@ -34,14 +37,23 @@ function released(store: Store, key: string, ms: number): Promise<void> {
     const map = byKey;
     const set = map.get(key) ?? new Set<() => void>();
     map.set(key, set);
-    const done = () => {
+    const stop = () => {
       clearTimeout(timer);
+      signal?.removeEventListener('abort', aborted);
       set.delete(done);
       if (set.size === 0 && map.get(key) === set) map.delete(key);
+    };
+    const done = () => {
+      stop();
       resolve();
+    };
+    const aborted = () => {
+      stop();
+      reject(signal?.reason);
     };
     const timer = setTimeout(done, ms);
     set.add(done);
+    signal?.addEventListener('abort', aborted, { once: true });
   });
 }
 
@@ -54,15 +66,22 @@ export interface LockTiming {
 
 /**
  * Takes `key` (setIfAbsent with a TTL and a fresh owner token), polling while someone else holds
- * it. Resolves the token, or `undefined` when the lock stayed taken for `waitMs`.
+ * it. Resolves the token, or `undefined` when the lock stayed taken for `waitMs`. An abort of
+ * `signal` ends the wait at once with the signal's reason.
  */
-export async function acquireLock(store: Store, key: string, timing: LockTiming): Promise<string | undefined> {
+export async function acquireLock(
+  store: Store,
+  key: string,
+  timing: LockTiming,
+  signal?: AbortSignal,
+): Promise<string | undefined> {
   const token = ownerToken();
   const deadline = timing.now() + timing.waitMs;
   for (let poll = FIRST_POLL_MS; ; poll = Math.min(poll * 2, MAX_POLL_MS)) {
+    signal?.throwIfAborted();
     if (await store.setIfAbsent(key, token, { ttlMs: timing.ttlMs })) return token;
     if (timing.now() >= deadline) return undefined;
-    await released(store, key, poll);
+    await released(store, key, poll, signal);
   }
 }
 
