@@ -4,6 +4,8 @@ import { isVendorkitError, redactSecrets } from '@vendorkit/core';
 export interface CliStream {
   write(text: string): unknown;
   isTTY?: boolean;
+  /** Width of the terminal, when it is one: progress bars fit in it. */
+  columns?: number;
 }
 
 /** The outside world of one CLI run: injected so tests run it in process. */
@@ -59,6 +61,11 @@ export class CliContext {
   /** True when stderr is a terminal: progress indicators only then. */
   get interactive(): boolean {
     return this.stderrStream.isTTY === true;
+  }
+
+  /** The width of stderr's terminal, when it tells. */
+  get columns(): number | undefined {
+    return this.stderrStream.columns;
   }
 
   /** Writes text to stdout, secrets redacted. */

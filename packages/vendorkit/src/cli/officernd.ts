@@ -7,11 +7,12 @@ import {
   type Member,
   OfficeRnDClient,
   SCOPES,
+  type SyncPhase,
 } from '@vendorkit/officernd-client';
 import { type Command, InvalidArgumentError } from 'commander';
 import { type CliContext, UsageError } from './context.js';
 import { formatTable, optional } from './format.js';
-import { createProgress } from './progress.js';
+import { createProgress, createSyncProgressBar } from './progress.js';
 
 const MEMBER_STATUSES = ['active', 'former', 'pending', 'contact', 'not_approved', 'drop-in', 'lead'] as const;
 
@@ -125,7 +126,6 @@ export function registerOfficeRnDCommands(program: Command, ctx: CliContext): vo
         );
       }
       const client = createClient(ctx, SYNC_SCOPES);
-      const progress = createProgress(ctx, 'members synced');
       const upserts: AccessUser[] = [];
       const removals: string[] = [];
       const sync = createMemberSync({
@@ -135,19 +135,24 @@ export function registerOfficeRnDCommands(program: Command, ctx: CliContext): vo
         target: {
           upsertUser: (user) => {
             upserts.push(user);
-            progress.tick();
           },
           removeUser: (id) => {
             removals.push(id);
-            progress.tick();
           },
         },
       });
+      const read: Partial<Record<SyncPhase, number>> = {};
+      const bar = createSyncProgressBar(ctx);
       let report: FullSyncReport;
       try {
-        report = await sync.fullSync();
+        report = await sync.fullSync({
+          onProgress: (progress) => {
+            if (progress.phase !== 'target' && progress.total !== undefined) read[progress.phase] = progress.total;
+            bar.update(progress);
+          },
+        });
       } finally {
-        progress.done();
+        bar.stop();
       }
       const byTag = new Map<string, number>();
       for (const user of upserts) {
@@ -168,9 +173,12 @@ export function registerOfficeRnDCommands(program: Command, ctx: CliContext): vo
             ['would create/update', String(report.upserted)],
             ['would remove', String(report.removed)],
             ['failed', String(report.failed.length)],
-            ['API requests', String(report.requests ?? '?')],
           ],
         ),
+      );
+      ctx.out(
+        `\nRead ${read.plans ?? 0} plan(s), ${read.memberships ?? 0} membership(s) and ${read.members ?? 0} member(s) ` +
+          `in ${report.requests ?? '?'} API request(s), ${(report.durationMs / 1000).toFixed(1)} s.\n`,
       );
       if (report.failed.length > 0) throw new SyncDryRunFailed(report.failed.length);
     });
