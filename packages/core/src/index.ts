@@ -11,7 +11,7 @@ export {
   VendorkitError,
   type VendorkitErrorOptions,
 } from './errors.js';
-export { type CreateHttpOptions, createHttp, parseHttpUrl, withTrailingSlash } from './http.js';
+export { parseHttpUrl } from './http.js';
 export { REDACTED, redactSecrets, redactUrl } from './redact.js';
 export {
   type ClientHooks,

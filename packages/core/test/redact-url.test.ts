@@ -1,7 +1,5 @@
-import { HttpResponse, http } from 'msw';
-import { setupServer } from 'msw/node';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { ConfigurationError, createHttp, parseHttpUrl, REDACTED, redactSecrets, redactUrl } from '../src/index.js';
+import { describe, expect, it } from 'vitest';
+import { ConfigurationError, parseHttpUrl, REDACTED, redactSecrets, redactUrl } from '../src/index.js';
 
 describe('redaction', () => {
   it('redacts the named query parameters, case-insensitively, and keeps the rest', () => {
@@ -20,28 +18,10 @@ describe('redaction', () => {
   });
 });
 
-describe('createHttp', () => {
-  let hits = 0;
-  const server = setupServer(
-    http.get('https://api.test/v1/busy', () => {
-      hits += 1;
-      return hits < 2
-        ? new HttpResponse('slow down', { status: 429, headers: { 'Retry-After': '0' } })
-        : HttpResponse.json({ ok: true });
-    }),
-  );
-  beforeAll(() => server.listen({ onUnhandledRequest: 'error' }));
-  afterAll(() => server.close());
-
-  it('resolves paths under the base URL with or without a trailing slash and retries 429', async () => {
-    const api = createHttp({ baseUrl: 'https://api.test/v1' });
-    expect(await api.get('busy').json()).toEqual({ ok: true });
-    expect(hits).toBe(2);
-  });
-
-  it('validates its options', () => {
-    expect(() => createHttp({ baseUrl: 'https://a.test', timeoutMs: 0 })).toThrow(ConfigurationError);
-    expect(() => createHttp({ baseUrl: 'https://a.test', retries: -1 })).toThrow(/retries/);
+describe('parseHttpUrl', () => {
+  it('accepts http(s) URLs and refuses anything else with a typed error', () => {
+    expect(parseHttpUrl('baseUrl', 'https://a.test/x').href).toBe('https://a.test/x');
+    expect(() => parseHttpUrl('baseUrl', 'ftp://x')).toThrow(ConfigurationError);
     expect(() => parseHttpUrl('baseUrl', 'ftp://x')).toThrow(/http or https/);
     expect(() => parseHttpUrl('baseUrl', 'nope')).toThrow(/absolute/);
   });
