@@ -1,7 +1,6 @@
 export {
   type ClientHooks,
   ConfigurationError,
-  createMemoryStore,
   isVendorkitError,
   type Logger,
   type RequestInfo,
@@ -9,14 +8,7 @@ export {
   type Store,
 } from '@vendorkit/core';
 export { DEFAULT_SCOPES, MEMBER_SYNC_SCOPES, type OfficeRnDScope, SCOPES } from './auth/scopes.js';
-export {
-  DEFAULT_BASE_URL,
-  DEFAULT_IDENTITY_URL,
-  DEFAULT_SIGN_IN_PATH,
-  OfficeRnDClient,
-  type OfficeRnDClientOptions,
-  type OfficeRnDClientStats,
-} from './client.js';
+export { OfficeRnDClient, type OfficeRnDClientOptions, type OfficeRnDClientStats } from './client.js';
 export {
   isOfficeRnDError,
   OfficeRnDError,
@@ -27,18 +19,16 @@ export {
   type WebhookFailureReason,
   WebhookVerificationError,
 } from './errors.js';
-export {
-  type CompanyQuery,
-  type DateFilter,
-  type FieldFilter,
-  type FilterScalar,
-  type ListQuery,
-  MAX_PAGE_SIZE,
-  type MemberQuery,
-  type MembershipQuery,
-  type PlanQuery,
-  serializeQuery,
-  type WebhookQuery,
+export type {
+  CompanyQuery,
+  DateFilter,
+  FieldFilter,
+  FilterScalar,
+  ListQuery,
+  MemberQuery,
+  MembershipQuery,
+  PlanQuery,
+  WebhookQuery,
 } from './pagination.js';
 export type { AuthResource, SignInResult } from './resources/auth.js';
 export type { ReadableResource } from './resources/base.js';
@@ -67,8 +57,6 @@ export {
   planSchema,
   type UserProfile,
   type UserToken,
-  userProfileSchema,
-  userTokenSchema,
   type Webhook,
   webhookSchema,
 } from './schemas.js';
@@ -88,7 +76,6 @@ export {
 } from './sync.js';
 export {
   type CompanyEvent,
-  DEFAULT_SIGNATURE_NAME,
   isCompanyEvent,
   isMemberEvent,
   isMembershipEvent,

@@ -1,9 +1,10 @@
 import { inspect } from 'node:util';
 import { isVendorkitError } from '@vendorkit/core';
-import { isOfficeRnDError, OfficeRnDClient, OfficeRnDError, SCOPES, serializeQuery } from '@vendorkit/officernd-client';
+import { isOfficeRnDError, OfficeRnDClient, OfficeRnDError, SCOPES } from '@vendorkit/officernd-client';
 import { generateMockData } from '@vendorkit/officernd-client/mocks';
 import { HttpResponse, http } from 'msw';
 import { afterEach, describe, expect, it } from 'vitest';
+import { serializeQuery } from '../src/pagination.js';
 import { collect, rejection, SECRET, serveHandlers, setupMock } from './helpers.js';
 
 let close: (() => void) | undefined;
@@ -314,6 +315,38 @@ describe('resources against the mock', () => {
       expect(mock.stats.tokenRequests).toBe(1);
     } finally {
       await served.close();
+    }
+  });
+});
+
+describe('the public surface', () => {
+  it('exports what the README teaches and none of the internals', async () => {
+    const exported = await import('@vendorkit/officernd-client');
+    for (const name of [
+      'OfficeRnDClient',
+      'verifyWebhook',
+      'signWebhookPayload',
+      'createMemberSync',
+      'SCOPES',
+      'DEFAULT_SCOPES',
+      'isOfficeRnDError',
+      'memberSchema',
+    ]) {
+      expect(exported, name).toHaveProperty(name);
+    }
+    for (const internal of [
+      'serializeQuery',
+      'createMemoryStore',
+      'MAX_PAGE_SIZE',
+      'DEFAULT_BASE_URL',
+      'DEFAULT_IDENTITY_URL',
+      'DEFAULT_SIGN_IN_PATH',
+      'DEFAULT_SIGNATURE_NAME',
+      'DEFAULT_TOLERANCE_SECONDS',
+      'userProfileSchema',
+      'userTokenSchema',
+    ]) {
+      expect(exported, internal).not.toHaveProperty(internal);
     }
   });
 });

@@ -1,14 +1,9 @@
 import { inspect } from 'node:util';
 import { isVendorkitError } from '@vendorkit/core';
-import {
-  isOfficeRnDError,
-  OfficeRnDClient,
-  serializeQuery,
-  signWebhookPayload,
-  verifyWebhook,
-} from '@vendorkit/officernd-client';
+import { isOfficeRnDError, OfficeRnDClient, signWebhookPayload, verifyWebhook } from '@vendorkit/officernd-client';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
+import { serializeQuery } from '../src/pagination.js';
 
 const SECRET = 'fuzz-client-secret-987';
 const TOKEN = 'fuzz-access-token-abcdef';

@@ -58,6 +58,7 @@ describe('OfficeRnD mock', () => {
 
   it('answers NestJS-shaped errors: 401 without/with expired token, 404 for another org or route, 400 for a bad $limit or cursor', async () => {
     let now = 0;
+    // The deprecated seconds form of tokenLifetimeMs still works.
     const mock = createOfficeRnDMock({ now: () => now, tokenLifetimeSeconds: 10 });
     serve(mock);
     const { body } = await token();

@@ -124,7 +124,7 @@ describe('tokens', () => {
   });
 
   it('short-lived tokens are reused, not refetched on every call', async () => {
-    const { clientFor, mock } = setup({ tokenLifetimeSeconds: 20 });
+    const { clientFor, mock } = setup({ tokenLifetimeMs: 20_000 });
     const client = clientFor();
     for (let i = 0; i < 5; i++) await client.members.page();
     expect(mock.stats.tokenRequests).toBe(1);

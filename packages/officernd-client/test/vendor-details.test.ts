@@ -6,11 +6,12 @@
  * documented; [C] `POST {v2}/auth/signin` answers with an OAuth token (the sign-up-as-a-member
  * guide: the answer "should contain the OAuth 2.0 token"), and "Sign in a user" lists the profile.
  */
-import { SCOPES, serializeQuery } from '@vendorkit/officernd-client';
+import { SCOPES } from '@vendorkit/officernd-client';
 import { createOfficeRnDMock, generateMockData } from '@vendorkit/officernd-client/mocks';
 import { HttpResponse, http } from 'msw';
 import { setupServer } from 'msw/node';
 import { afterEach, describe, expect, it } from 'vitest';
+import { serializeQuery } from '../src/pagination.js';
 import { rejection, SECRET, setupMock } from './helpers.js';
 
 let close: (() => void) | undefined;

@@ -17,7 +17,7 @@ export interface HandlerSettings {
   /** OAuth apps and the scopes each was granted. */
   clients: Array<{ clientId: string; clientSecret: string; scopes: string[] }>;
   tokenRateLimitPerMinute: number;
-  tokenLifetimeSeconds: number;
+  tokenLifetimeMs: number;
   memberUpdateMethod: 'PUT' | 'PATCH';
   signInPath: string;
   signInAnswer: 'token' | 'token-and-profile' | 'profile';
@@ -256,14 +256,14 @@ export function createHandlers(s: HandlerSettings): RequestHandler[] {
     }
     const token = `mock_${crypto.randomUUID().replace(/-/g, '')}`;
     s.tokens.set(token, {
-      expiresAt: now + s.tokenLifetimeSeconds * 1000,
+      expiresAt: now + s.tokenLifetimeMs,
       scopes: new Set(requested),
       clientId: client.clientId,
     });
     return HttpResponse.json({
       access_token: token,
       token_type: 'Bearer',
-      expires_in: s.tokenLifetimeSeconds,
+      expires_in: Math.floor(s.tokenLifetimeMs / 1000),
       scope: requested.join(' '),
     });
   });
@@ -403,7 +403,7 @@ export function createHandlers(s: HandlerSettings): RequestHandler[] {
         const token = {
           access_token: `mock_user_${crypto.randomUUID().replace(/-/g, '')}`,
           token_type: 'Bearer',
-          expires_in: s.tokenLifetimeSeconds,
+          expires_in: Math.floor(s.tokenLifetimeMs / 1000),
         };
         return HttpResponse.json(s.signInAnswer === 'token' ? token : { ...token, user: profile });
       }),

@@ -26,7 +26,12 @@ export interface OfficeRnDMockOptions {
   clients?: Array<{ clientId: string; clientSecret: string; scopes?: string[] }>;
   /** Token requests allowed per sliding minute, failures included (beyond: 429 "Too many requests"). Default 5. */
   tokenRateLimitPerMinute?: number;
-  /** Lifetime of issued tokens, seconds. Default 3599. */
+  /** Lifetime of issued tokens, milliseconds (`expires_in` says it in whole seconds). Default 3 599 000. */
+  tokenLifetimeMs?: number;
+  /**
+   * Lifetime of issued tokens, seconds.
+   * @deprecated Use `tokenLifetimeMs`; `tokenLifetimeSeconds` will be removed in the next minor release.
+   */
   tokenLifetimeSeconds?: number;
   /** Clock in milliseconds. Default `Date.now`. */
   now?: () => number;
@@ -112,7 +117,9 @@ export function createOfficeRnDMock(options: OfficeRnDMockOptions = {}): OfficeR
     orgSlug,
     clients,
     tokenRateLimitPerMinute: options.tokenRateLimitPerMinute ?? 5,
-    tokenLifetimeSeconds: options.tokenLifetimeSeconds ?? 3599,
+    tokenLifetimeMs:
+      options.tokenLifetimeMs ??
+      (options.tokenLifetimeSeconds === undefined ? 3_599_000 : options.tokenLifetimeSeconds * 1000),
     memberUpdateMethod: options.memberUpdateMethod ?? 'PUT',
     signInPath: (options.signInPath ?? DEFAULT_SIGN_IN_PATH).replace(/^\/+/, ''),
     signInAnswer: options.signInAnswer ?? 'token',
