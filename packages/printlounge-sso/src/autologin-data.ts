@@ -61,8 +61,9 @@ export function uDataToCiphertext(uData: unknown): Uint8Array {
       `u_data must be a string, got ${uData === null ? 'null' : typeof uData}.`,
     );
   }
-  let text = uData.trim();
-  if (text === '')
+  // Not trim(): a leading or trailing '+' may arrive as a space (see below) and must survive.
+  let text = uData.replace(/^[\t\n\r\f\v]+|[\t\n\r\f\v]+$/g, '');
+  if (text.trim() === '')
     throw new PrintLoungeError(
       'invalid_u_data',
       'u_data is empty (a PHP sender with a passphrase of the wrong length produces exactly that).',
@@ -74,9 +75,11 @@ export function uDataToCiphertext(uData: unknown): Uint8Array {
   for (let level = 0; level < 3 && text.includes('%'); level++) {
     text = text.replace(/%([0-7][0-9A-Fa-f])/g, (_, hex: string) => String.fromCharCode(Number.parseInt(hex, 16)));
   }
-  // A '+' read as a space by one URL-decoding too many.
-  text = text.replace(/ /g, '+');
-  const bytes = base64ToBytes(text);
+  // A '+' read as a space by one URL-decoding too many — unless the spaces are only padding
+  // around the value (pasted links), which the whole-block length tells apart.
+  const asPlus = base64ToBytes(text.replace(/ /g, '+'));
+  const bytes =
+    asPlus !== undefined && asPlus.length % BLOCK === 0 ? asPlus : base64ToBytes(text.trim().replace(/ /g, '+'));
   if (bytes === undefined) {
     throw new PrintLoungeError(
       'invalid_u_data',
