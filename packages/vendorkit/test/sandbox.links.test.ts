@@ -71,10 +71,18 @@ describe('sandbox example links', () => {
     expect(visit.body).toContain('Logged in as <span id="user">');
   });
 
-  it('describeSandbox prints both links and the shell recipe for `wialon verify`', () => {
+  it('the Print-Lounge v2 link signs a fresh sso.php?h= link that logs the demo user into the shop', async () => {
+    const visit = await click(sandbox.links.printloungeV2);
+    expect(visit.locations[0]).toMatch(new RegExp(`^${sandbox.urls.printlounge}/sso\\.php\\?h=`));
+    expect(visit.statuses.at(-1)).toBe(200);
+    expect(visit.body).toContain('Logged in as <span id="user">');
+  });
+
+  it('describeSandbox prints every link and the shell recipe for `wialon verify`', () => {
     const text = describeSandbox(sandbox);
     expect(text).toContain(sandbox.links.wialonApp);
     expect(text).toContain(sandbox.links.printloungeV1);
+    expect(text).toContain(sandbox.links.printloungeV2);
     expect(text).toContain(`WIALON_BASE_URL=${sandbox.urls.wialon}`);
     expect(text).toContain(`WIALON_TOKEN=${sandbox.credentials.wialon.token}`);
     expect(text).toContain(

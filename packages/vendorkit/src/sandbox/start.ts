@@ -1,6 +1,6 @@
 import { createMcParkenMock, type McParkenMock } from '@vendorkit/mcparken-session/mocks';
 import { createOfficeRnDMock, generateMockData, type OfficeRnDMock } from '@vendorkit/officernd-client/mocks';
-import { createAutologinUrl } from '@vendorkit/printlounge-sso';
+import { createAutologinUrl, createSsoUrl } from '@vendorkit/printlounge-sso';
 import { createPrintLoungeMock, type PrintLoungeMock } from '@vendorkit/printlounge-sso/mocks';
 import { createWialonOkdeskAuth } from '@vendorkit/wialon-okdesk-auth';
 import {
@@ -51,6 +51,8 @@ export interface SandboxLinks {
   wialonApp: string;
   /** A freshly signed Print-Lounge v1 autologin link (`autologin.php?u_data=`) for the demo shop user. */
   printloungeV1: string;
+  /** A freshly signed Print-Lounge SSO v2 link (`sso.php?h=`, aes-256-cbc, the default IV rule) for the demo shop user. */
+  printloungeV2: string;
 }
 
 /** The fake credentials every sandbox accepts. They protect nothing: never reuse them elsewhere. */
@@ -175,6 +177,7 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
       const links: SandboxLinks = {
         wialonApp: `${origin}/try/wialon-app`,
         printloungeV1: `${origin}/try/printlounge-v1`,
+        printloungeV2: `${origin}/try/printlounge-v2`,
       };
       built = { urls, links, mocks };
       const index: RequestHandler = http.get(`${origin}/`, () =>
@@ -211,6 +214,15 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
           }),
         ),
       );
+      const printloungeV2: RequestHandler = http.get(links.printloungeV2, () =>
+        redirect(
+          createSsoUrl({
+            baseUrl: urls.printlounge,
+            passphrase: credentials.printlounge.passphrase,
+            fields: { customer_user_name: 'max@example.com' },
+          }),
+        ),
+      );
       // Where the Okdesk mock's one-time login links point: a stand-in for the client portal, so a
       // browser following the /wialonauth redirect lands somewhere that says who is signed in.
       const okdeskPortal: RequestHandler = http.get(`${urls.okdesk}/login_link/:token`, ({ request }) => {
@@ -228,6 +240,7 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
         wialonApp,
         wialonauth,
         printloungeV1,
+        printloungeV2,
         okdeskPortal,
         ...mocks.printlounge.handlers,
         ...mocks.mcparken.handlers,
@@ -273,6 +286,8 @@ Try it in a browser (every click makes a fresh link):
                       (?user=BobSmith: a Wialon user without an Okdesk contact, refused)
   Print-Lounge v1     ${links.printloungeV1}
                       a freshly signed autologin link (valid 300 s) into shop "${c.printlounge.shop}"
+  Print-Lounge v2     ${links.printloungeV2}
+                      a freshly signed SSO v2 link (sso.php?h=, aes-256-cbc, valid 500 s) into the same shop
 
 Use them with the CLI:
   export PRINTLOUNGE_PASSPHRASE=${c.printlounge.passphrase}
@@ -281,6 +296,7 @@ Use them with the CLI:
   export WIALON_TRUSTED_BASE_URLS=${urls.wialon} OKDESK_URL=${urls.okdesk} OKDESK_API_TOKEN=${c.okdesk.apiToken}
   export WIALON_BASE_URL=${urls.wialon} WIALON_TOKEN=${c.wialon.token}
   vendorkit printlounge link --base-url ${urls.printlounge} --user max@example.com
+  vendorkit printlounge link --v2 --base-url ${urls.printlounge} --user max@example.com
   vendorkit wialon verify "$(vendorkit wialon app-link --app-url ${urls.okdesk}/wialonauth)"
 `;
 }
