@@ -105,7 +105,13 @@ export const userProfileSchema = z.looseObject({
   image: optionalText,
 });
 /** The signed-in user's profile; unknown fields are kept. */
-export type UserProfile = z.infer<typeof userProfileSchema>;
+export interface UserProfile {
+  _id: string;
+  email?: string | null;
+  name?: string | null;
+  image?: string | null;
+  [field: string]: unknown;
+}
 
 /** The OAuth token "Sign in a user" answers with: a user token for OfficeRnD's User API. */
 export const userTokenSchema = z.looseObject({
@@ -116,7 +122,14 @@ export const userTokenSchema = z.looseObject({
   scope: z.optional(z.string()),
 });
 /** A user token (OAuth field names); unknown fields are kept. Treat it as a secret. */
-export type UserToken = z.infer<typeof userTokenSchema>;
+export interface UserToken {
+  access_token: string;
+  token_type?: string;
+  expires_in?: number;
+  refresh_token?: string;
+  scope?: string;
+  [field: string]: unknown;
+}
 
 /**
  * The answer of "Sign in a user": an OAuth token (OfficeRnD's guide), a profile (its API
