@@ -79,7 +79,13 @@ export function createTransport(options: TransportOptions): Transport {
     callOptions: RequestOptions,
     left: () => number | undefined,
   ) => {
-    const { signal, headers } = callOptions;
+    const { signal } = callOptions;
+    // A caller's headers are added; the bearer token stays the client's.
+    const headers =
+      callOptions.headers &&
+      Object.fromEntries(
+        Object.entries(callOptions.headers).filter(([name]) => name.toLowerCase() !== 'authorization'),
+      );
     for (let attempt = 0; ; attempt++) {
       const wait = left();
       const token = await options.tokens.get({

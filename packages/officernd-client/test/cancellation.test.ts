@@ -286,7 +286,7 @@ describe('per-call timeoutMs and headers', () => {
     await vi.waitFor(() => expect(open.size).toBe(0));
   });
 
-  it('headers reach the API request, after the client’s own (a caller may add tracing headers)', async () => {
+  it('headers reach the API request (a caller may add tracing headers); the bearer token stays the client’s', async () => {
     const seen: Array<string | undefined> = [];
     server = createServer((req, res) => {
       req.resume();
@@ -296,7 +296,7 @@ describe('per-call timeoutMs and headers', () => {
         res.end(JSON.stringify({ access_token: 'headers-token', expires_in: 3599 }));
         return;
       }
-      seen.push(`api ${req.headers['x-trace']} ${req.headers['user-agent']}`);
+      seen.push(`api ${req.headers['x-trace']} ${req.headers['user-agent']} ${req.headers.authorization}`);
       res.end(JSON.stringify({ results: [], cursorNext: null, cursorPrev: null }));
     });
     await new Promise<void>((resolve) => server!.listen(0, '127.0.0.1', resolve));
@@ -308,9 +308,12 @@ describe('per-call timeoutMs and headers', () => {
       baseUrl: url,
       identityUrl: url,
     });
-    await client.members.page({}, { headers: { 'x-trace': 'trace-1', 'user-agent': 'my-app/3' } });
+    await client.members.page(
+      {},
+      { headers: { 'x-trace': 'trace-1', 'user-agent': 'my-app/3', Authorization: 'Bearer not-the-client-token' } },
+    );
     expect(seen[0]).toBe('token undefined');
-    expect(seen[1]).toMatch(/^api trace-1 vendorkit-officernd-client\/\S+ my-app\/3$/);
+    expect(seen[1]).toMatch(/^api trace-1 vendorkit-officernd-client\/\S+ my-app\/3 Bearer headers-token$/);
   });
 
   it.each([
