@@ -522,6 +522,7 @@ export function createMemberSync(options: MemberSyncOptions): MemberSync {
             async () => {
               if (late()) return 'late' as const;
               if (await run.touched(id)) return 'superseded' as const;
+              signal?.throwIfAborted();
               await write();
               return action;
             },

@@ -300,6 +300,38 @@ describe('handleEvent(event, { signal })', () => {
     expect(await redelivery.handleEvent(memberEvent('m1'))).toMatchObject({ status: 'applied' });
   });
 
+  it('a target call that lands after the abort cannot overwrite a newer event for its member', async () => {
+    const { clientFor, mock } = smallOrg();
+    const { store } = trackedStore();
+    const users = new Map<string, string[]>();
+    let landLate: (() => void) | undefined;
+    const target: AccessTarget = {
+      // The aborted call ignores its signal and lands whenever it is let go.
+      async upsertUser(user) {
+        if (landLate === undefined) await new Promise<void>((resolve) => (landLate = resolve));
+        users.set(user.id, user.tags);
+      },
+      removeUser(id) {
+        users.delete(id);
+      },
+    };
+    const aborted = createMemberSync({ client: clientFor(), target, tagForPlan, store });
+    const controller = new AbortController();
+    const first = aborted.handleEvent(memberEvent('m1'), { signal: controller.signal });
+    await vi.waitFor(() => expect(landLate).toBeDefined(), { timeout: 5_000, interval: 5 });
+    controller.abort(new Error('gave up'));
+    await expect(first).rejects.toThrow('gave up');
+    // m1 leaves while the abandoned upsert is still in flight; its event is handled by another worker.
+    await mock.db.members.update('m1', { status: 'former' });
+    const other = createMemberSync({ client: clientFor(), target, tagForPlan, store });
+    const second = other.handleEvent({ ...memberEvent('m1'), event: 'evt-m1-left' } as OfficeRnDWebhookEvent);
+    await sleep(50);
+    landLate!();
+    expect(await second).toMatchObject({ status: 'applied', action: 'removed' });
+    // The removal came after the late upsert: m1 has no access.
+    expect(users.has('m1')).toBe(false);
+  });
+
   it('an already aborted signal claims nothing', async () => {
     const { client, apiRequests } = await stalledOfficeRnD();
     const { store, held } = trackedStore();

@@ -2,9 +2,10 @@
  * Model-based proof of the member sync's guarantee (issue 14): whatever the interleaving of
  * OfficeRnD changes, their webhook deliveries (redelivered until acknowledged, sometimes twice at
  * once, sometimes without the `event` id), 2–3 workers sharing one store, target calls that fail
- * (before or after they took effect) or are slow, and full syncs started at any point — once every
- * delivery has been acknowledged, the access system holds exactly OfficeRnD's active members with
- * the tags of their current plans.
+ * (before or after they took effect) or are slow, full syncs started at any point, and calls
+ * aborted at any point (issue 17: their target calls either stop or land late) — once every
+ * delivery has been acknowledged and every target call has returned, the access system holds
+ * exactly OfficeRnD's active members with the tags of their current plans.
  *
  * fast-check's scheduler decides the order in which every OfficeRnD request is read and answered
  * and every target call lands; the mock's clock (shared by the store and the workers) moves when
@@ -13,6 +14,7 @@
  */
 import { createMemoryStore } from '@vendorkit/core';
 import {
+  type AccessTarget,
   type AccessUser,
   createMemberSync,
   OfficeRnDClient,
@@ -47,6 +49,12 @@ interface Regime {
   /** Share of target calls that fail (half before taking effect, half after), at most `maxFailures` a run. */
   failureRate: number;
   maxFailures: number;
+  /**
+   * Share of deliveries and full syncs given a signal that the scheduler aborts at a point of its
+   * choosing (the delivery is then redelivered). Their target calls stop on the abort or ignore it
+   * and land whenever the scheduler lets them, half and half.
+   */
+  abortRate: number;
 }
 
 const REGIMES: Record<string, Regime> = {
@@ -60,6 +68,7 @@ const REGIMES: Record<string, Regime> = {
     maxSlowCalls: 6,
     failureRate: 0.25,
     maxFailures: 6,
+    abortRate: 0,
   },
   // Some target calls outlive the member lock and the event lease (another worker takes over
   // meanwhile); the sync must notice and redo the member before acknowledging.
@@ -71,8 +80,26 @@ const REGIMES: Record<string, Regime> = {
     maxSlowCalls: 2,
     failureRate: 0,
     maxFailures: 0,
+    abortRate: 0,
+  },
+  // Deliveries and full syncs cancelled at any point: an aborted call must neither acknowledge an
+  // event nor let a target call that lands after the abort overwrite a newer pass.
+  'calls aborted at any point': {
+    lockTtlMs: 60_000,
+    lockWaitMs: 1_000_000,
+    leaseMs: 60_000,
+    slowMs: 1_000,
+    maxSlowCalls: 4,
+    failureRate: 0.1,
+    maxFailures: 3,
+    abortRate: 0.35,
   },
 };
+
+/** The reason the model aborts a call with. */
+class ModelAbort extends Error {
+  override name = 'ModelAbort';
+}
 
 const MAX_WORKERS = 3;
 const ignore = () => undefined;
@@ -128,12 +155,27 @@ function createModel(regime: Regime) {
     const rand = prng(scenario.seed ^ 0x5bd1e995);
     let slowLeft = regime.maxSlowCalls;
     let failuresLeft = regime.maxFailures;
-    const call = async (label: string, apply: () => void) => {
+    /** A signal the scheduler aborts at a point of its choosing, for `abortRate` of the calls. */
+    const abortSignal = (label: string) => {
+      if (regime.abortRate === 0 || rand() >= regime.abortRate) return undefined;
+      const controller = new AbortController();
+      void s.schedule(Promise.resolve(), `abort ${label}`).then(() => controller.abort(new ModelAbort(label)));
+      return controller.signal;
+    };
+    const call = async (label: string, apply: () => void, signal: AbortSignal | undefined) => {
+      // A target that stops its call on the abort, or one that ignores the signal.
+      const honours = signal !== undefined && rand() < 0.5;
       await s.schedule(Promise.resolve(), `${label} sent`);
+      if (honours) signal.throwIfAborted();
       if (slowLeft > 0 && rand() < 0.2) {
         slowLeft--;
         t += regime.slowMs;
         await s.schedule(Promise.resolve(), `${label} still in flight (slow)`);
+        if (honours) signal.throwIfAborted();
+      }
+      // A call abandoned by an abort that ignores it goes on for a while and lands late.
+      if (signal?.aborted && !honours) {
+        for (let turn = 0; turn < 40; turn++) await s.schedule(Promise.resolve(), `${label} abandoned, in flight`);
       }
       const roll = rand();
       if (failuresLeft > 0 && roll < regime.failureRate) {
@@ -144,9 +186,10 @@ function createModel(regime: Regime) {
       }
       apply();
     };
-    const target = {
-      upsertUser: (user: AccessUser) => call(`upsert ${user.id} [${user.tags}]`, () => void users.set(user.id, user)),
-      removeUser: (id: string) => call(`remove ${id}`, () => void users.delete(id)),
+    const target: AccessTarget = {
+      upsertUser: (user, options) =>
+        call(`upsert ${user.id} [${user.tags}]`, () => void users.set(user.id, user), options?.signal),
+      removeUser: (id, options) => call(`remove ${id}`, () => void users.delete(id), options?.signal),
     };
 
     const store = createMemoryStore({ now });
@@ -174,9 +217,13 @@ function createModel(regime: Regime) {
           });
           await s.schedule(verified.then(ignore, ignore), 'verified');
           const event = await verified;
-          return sync.handleEvent(event);
+          const signal = abortSignal(`delivery of ${event.eventType}`);
+          return sync.handleEvent(event, signal ? { signal } : {});
         },
-        fullSync: () => sync.fullSync(),
+        fullSync: () => {
+          const signal = abortSignal('full sync');
+          return sync.fullSync(signal ? { signal } : {});
+        },
       };
     });
 
@@ -194,10 +241,12 @@ function createModel(regime: Regime) {
           t += 1_000;
         },
         signingTime: () => Math.floor(t / 1000),
-        isRetryable: (error) => error instanceof SyncError,
-        isAllowedFullSyncFailure: (error) => error instanceof SyncError,
+        isRetryable: (error) => error instanceof SyncError || error instanceof ModelAbort,
+        isAllowedFullSyncFailure: (error) => error instanceof SyncError || error instanceof ModelAbort,
       }),
     );
+    // Every target call returns, also those of aborted calls that ignored the signal.
+    await s.waitIdle();
     expect(contentOf(users)).toEqual(truthOf(mock));
   };
 }
