@@ -218,6 +218,42 @@ describe('fullSync({ signal })', () => {
     await vi.waitFor(async () => expect(await held()).toEqual([]), { timeout: 1_000, interval: 5 });
   });
 
+  it('waiting for a member lock held elsewhere: rejects within 100 ms, no polling timer, no report after the abort', async () => {
+    const { clientFor } = smallOrg();
+    const { store, held } = trackedStore();
+    const target = hangingTarget(false);
+    await store.set('officernd:sync:member:m1:lock', 'other-worker', { ttlMs: 60_000 });
+    const sync = createMemberSync({
+      client: clientFor(),
+      target: target.target,
+      tagForPlan,
+      store,
+      lockWaitMs: 60_000,
+      concurrency: 1,
+    });
+    const seen: string[] = [];
+    const timersBefore = timers();
+    const controller = new AbortController();
+    const pending = sync.fullSync({
+      signal: controller.signal,
+      onProgress: ({ phase, done, total }) => seen.push(`${phase} ${done}/${total ?? '?'}`),
+    });
+    await vi.waitFor(() => expect(seen).toContain('target 0/3'), { timeout: 5_000, interval: 5 });
+    await sleep(120); // several polls for m1's lock
+    const { reason, error, elapsedMs } = await abortAndMeasure(controller, pending);
+    expect(error).toBe(reason);
+    expect(elapsedMs).toBeLessThan(100);
+    await vi.waitFor(async () => expect(await held()).toEqual(['officernd:sync:member:m1:lock']), {
+      timeout: 1_000,
+      interval: 5,
+    });
+    expect(await store.get('officernd:sync:member:m1:lock')).toBe('other-worker');
+    expect(timers()).toBeLessThanOrEqual(timersBefore);
+    await sleep(50);
+    expect(target.calls).toEqual([]);
+    expect(seen).toEqual(['plans 1/1', 'memberships 1/1', 'members 3/3', 'target 0/3']);
+  });
+
   it('an already aborted signal reads nothing and writes nothing', async () => {
     const { client, apiRequests } = await stalledOfficeRnD();
     const { store, held } = trackedStore();
