@@ -1,7 +1,6 @@
 import { ConfigurationError } from '@vendorkit/core';
 import { RedisStoreInputError } from './errors.js';
 
-
 /** Rejects keys and values Redis could not give back unchanged. */
 export function assertStorable(what: 'key' | 'value', text: unknown): asserts text is string {
   if (typeof text !== 'string') {
