@@ -3,12 +3,13 @@ import { existsSync, statSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
 
-const bin = fileURLToPath(new URL('../dist/cli.js', import.meta.url));
-const built = existsSync(bin);
+// The bin users get (package.json#bin), which loads the built CLI.
+const bin = fileURLToPath(new URL('../bin/vendorkit.js', import.meta.url));
+const built = existsSync(fileURLToPath(new URL('../dist/cli.js', import.meta.url)));
 if (!built) console.warn('\n⚠️  SKIPPING the built-CLI test: run `pnpm run build` first (dist/cli.js is missing).\n');
 
 /** The published bin, run as a user runs it: a child process with a clean environment. */
-describe.skipIf(!built)('dist/cli.js (the `vendorkit` bin)', () => {
+describe.skipIf(!built)('bin/vendorkit.js (the `vendorkit` bin)', () => {
   const runBin = (args: string[], env: Record<string, string> = {}) =>
     spawnSync(bin, args, { encoding: 'utf8', env: { PATH: process.env.PATH ?? '', ...env }, timeout: 30_000 });
 
