@@ -11,12 +11,12 @@ const pkg = (name, dir, limit, extra = {}) => ({
 });
 
 export default [
-  pkg('@vendorkit/core', 'core', '8 kB'),
+  pkg('@vendorkit/core', 'core', '7 kB'),
   pkg('@vendorkit/rijndael', 'rijndael', '13 kB'),
   pkg('@vendorkit/printlounge-sso', 'printlounge-sso', '32 kB'),
-  pkg('@vendorkit/mcparken-session', 'mcparken-session', '20 kB'),
-  pkg('@vendorkit/officernd-client', 'officernd-client', '25 kB'),
-  pkg('@vendorkit/wialon-okdesk-auth', 'wialon-okdesk-auth', '23 kB'),
+  pkg('@vendorkit/mcparken-session', 'mcparken-session', '19.5 kB'),
+  pkg('@vendorkit/officernd-client', 'officernd-client', '28 kB'),
+  pkg('@vendorkit/wialon-okdesk-auth', 'wialon-okdesk-auth', '22 kB'),
   pkg('@vendorkit/redis-store (Node only)', 'redis-store', '54 kB', { modifyEsbuildConfig: nodeOnly }),
   {
     name: 'vendorkit/rijndael, mcryptEncrypt alone (tree-shaken)',
