@@ -25,8 +25,7 @@ import {
   phpScalarToString,
   type QueryFields,
   type QueryValue,
-  quotedName,
-  type StrictQueryRule,
+  refuseStrictField,
   strictQueryFields,
 } from './php-query.js';
 import { autologinEndpoint, type ShopLocation } from './shop-url.js';
@@ -251,20 +250,7 @@ export function createAutologinReceiver(options: AutologinReceiverOptions): Auto
 const AUTOLOGIN_FIELDS = new Set<string>(AUTOLOGIN_FIELD_NAMES);
 const isAutologinField = (name: string) => AUTOLOGIN_FIELDS.has(name);
 
-const STRICT_REASON: Record<StrictQueryRule, string> = {
-  rewritten_name: "a field name PHP's parse_str would rewrite",
-  missing_value: 'a field without "="',
-  unknown_field: "a field that is not in the vendor's table",
-  duplicate_field: 'a field that occurs twice',
-};
-
-function refuseField(rule: StrictQueryRule, name: string): never {
-  throw new PrintLoungeError(
-    'invalid_field',
-    `The link holds ${STRICT_REASON[rule]} (${quotedName(name)}). Links from createAutologinUrl never do: it was spliced from other links or built by hand. Pass strict: false to read it as PHP would.`,
-    { field: name, rule },
-  );
-}
+const refuseField = refuseStrictField('createAutologinUrl');
 
 /** @internal Validates decoded fields (unknown ones kept: a newer sender may add some) and the expiry. */
 export function checkAutologinFields(

@@ -32,12 +32,23 @@ import { phpUrlencode } from './php-query.js';
 const HEX = '0123456789ABCDEF';
 const encoder = new TextEncoder();
 
-/** Bytes urlencode writes as they are (A-Z a-z 0-9 . _ -); a space is written `+`. */
-const PLAIN = new Uint8Array(256);
+/** @internal Bytes urlencode writes as they are (A-Z a-z 0-9 . _ -); a space is written `+`. */
+export const PLAIN = new Uint8Array(256);
 for (const c of 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789._- ') PLAIN[c.charCodeAt(0)] = 1;
-/** Decoded bytes that occur in no field name, not even after parse_str's rewriting. */
-const FOREIGN = new Uint8Array(256).fill(1);
+/** @internal Decoded bytes that occur in no field name, not even after parse_str's rewriting. */
+export const FOREIGN = new Uint8Array(256).fill(1);
 for (const c of 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789_ .[]') FOREIGN[c.charCodeAt(0)] = 0;
+
+/** @internal UTF-8 bytes of `value` (ASCII, the common case, without a call into TextEncoder). */
+export function utf8(value: string): Uint8Array {
+  const bytes = new Uint8Array(value.length);
+  for (let i = 0; i < value.length; i++) {
+    const c = value.charCodeAt(i);
+    if (c > 0x7f) return encoder.encode(value);
+    bytes[i] = c;
+  }
+  return bytes;
+}
 
 const UNSAFE_CHARACTER = /[\p{Cc}[\]]/u;
 const LONE_SURROGATE = /\p{Cs}/u;
@@ -64,8 +75,8 @@ function escaped(b: number): string {
   return `%${HEX[b >> 4]}${HEX[b & 15]}`;
 }
 
-/** urlencode, with an escape forced on each plain byte i where `forced[i]` is 1. */
-function spell(bytes: Uint8Array, forced: Uint8Array | undefined): string {
+/** @internal urlencode, with an escape forced on each plain byte i where `forced[i]` is 1. */
+export function spell(bytes: Uint8Array, forced: Uint8Array | undefined): string {
   let out = '';
   for (let i = 0; i < bytes.length; i++) {
     const b = bytes[i]!;
@@ -110,33 +121,39 @@ function alignedSpelling(
     next.fill(NO_WAY);
     const b = bytes[i]!;
     const plain = PLAIN[b] === 1;
+    const escapeCost = plain ? EXTRA_ESCAPE_COST : 0;
+    const base = i * states;
     for (let s = 0; s < states; s++) {
       const c = cost[s]!;
       if (c === NO_WAY) continue;
       const offset = s % blockSize;
       const past = s >= 2 * blockSize ? 1 : 0;
       const foreign = Math.floor(s / blockSize) % 2;
-      const relax = (target: number, add: number, escapedHere: number) => {
-        if (c + add < next[target]!) {
-          next[target] = c + add;
-          from[i * states + target] = s * 2 + escapedHere;
-        }
-      };
+      let target: number;
       if (plain) {
         const o = offset + 1;
-        const f = foreign | (b === 0x20 ? 0 : FOREIGN[b]!);
-        relax(o === blockSize ? index(0, 1, 0) : index(o, past, f), 0, 0);
+        target = o === blockSize ? index(0, 1, 0) : index(o, past, foreign | (b === 0x20 ? 0 : FOREIGN[b]!));
+        if (c < next[target]!) {
+          next[target] = c;
+          from[base + target] = s * 2;
+        }
       }
       // As an escape (forced for non-plain bytes, an extra one for plain bytes).
-      const add = plain ? EXTRA_ESCAPE_COST : 0;
+      let add = escapeCost;
       if (offset + 3 <= blockSize) {
         const o = offset + 3;
-        relax(o === blockSize ? index(0, 1, 0) : index(o, past, foreign | FOREIGN[b]!), add, 1);
-      } else if (!(past === 0 && start.bindFirstBlock)) {
+        target = o === blockSize ? index(0, 1, 0) : index(o, past, foreign | FOREIGN[b]!);
+      } else {
         // "%h|h" gives the seam a byte 0xh0–0xhF: never NUL, '[' or ']' unless h is 5. "%|hh" gives any
         // byte, so only after a foreign byte in this block. The next block starts with hex digits.
-        const allowed = foreign === 1 || (offset === blockSize - 2 && b >> 4 !== 5);
-        if (allowed) relax(index(offset + 3 - blockSize, 1, 0), add + CROSSING_COST, 1);
+        if (past === 0 && start.bindFirstBlock) continue;
+        if (!(foreign === 1 || (offset === blockSize - 2 && b >> 4 !== 5))) continue;
+        target = index(offset + 3 - blockSize, 1, 0);
+        add += CROSSING_COST;
+      }
+      if (c + add < next[target]!) {
+        next[target] = c + add;
+        from[base + target] = s * 2 + 1;
       }
     }
     [cost, next] = [next, cost];
@@ -173,11 +190,15 @@ function alignedField(name: string, value: string, blockSize: number, bindFirstB
       rule: 'utf8',
     });
   }
-  const bytes = encoder.encode(value);
+  const bytes = utf8(value);
   const start: ValueStart = { offset: key.length, maxLead: blockSize - 1 - key.length, bindFirstBlock };
-  const laid = plainFits(bytes, start, blockSize)
-    ? { lead: 0, spelling: spell(bytes, undefined) }
-    : alignedSpelling(bytes, start, blockSize);
+  let laid: { lead: number; spelling: string } | undefined;
+  // The common cases first: the plain spelling, maybe after an `&` or two (cheaper than any extra escape).
+  for (let lead = 0; lead <= (bindFirstBlock ? 0 : Math.min(2, start.maxLead)) && !laid; lead++) {
+    if (plainFits(bytes, { ...start, offset: start.offset + lead }, blockSize))
+      laid = { lead, spelling: spell(bytes, undefined) };
+  }
+  laid ??= alignedSpelling(bytes, start, blockSize);
   if (laid === undefined) {
     throw new PrintLoungeError(
       'invalid_field',

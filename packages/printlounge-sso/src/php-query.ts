@@ -445,8 +445,9 @@ export function strictQueryFields(
   if (pieces === undefined) return undefined;
   const fields: Record<string, string> = {};
   for (const piece of pieces) {
-    if (piece.name !== piece.decodedName || piece.name.includes('[')) fail('rewritten_name', piece.decodedName);
     const name = piece.decodedName;
+    // PHP rewrote the name, or will make an array of it (a '[' in a name no field table has).
+    if (piece.name !== name || (name.includes('[') && !isKnown(name))) fail('rewritten_name', name);
     if (!piece.hasValue) fail('missing_value', name);
     if (!isKnown(name)) fail('unknown_field', name);
     if (Object.hasOwn(fields, name)) fail('duplicate_field', name);
@@ -455,7 +456,24 @@ export function strictQueryFields(
   return fields;
 }
 
-/** @internal A field name from a received link, safe to put into a message: quoted, at most 40 characters. */
-export function quotedName(name: string): string {
-  return JSON.stringify(name.length > 40 ? `${name.slice(0, 40)}…` : name);
+const STRICT_REASON: Record<StrictQueryRule, string> = {
+  rewritten_name: "a field name PHP's parse_str would rewrite",
+  missing_value: 'a field without "="',
+  unknown_field: "a field that is not in the vendor's table",
+  duplicate_field: 'a field that occurs twice',
+};
+
+/**
+ * @internal The `fail` of {@link strictQueryFields} for links that `sender` makes: an `invalid_field`
+ * naming the rule and the field (quoted, cut to 40 characters: it may be junk), never a value.
+ */
+export function refuseStrictField(sender: string): (rule: StrictQueryRule, name: string) => never {
+  return (rule, name) => {
+    const quoted = JSON.stringify(name.length > 40 ? `${name.slice(0, 40)}…` : name);
+    throw new PrintLoungeError(
+      'invalid_field',
+      `The link holds ${STRICT_REASON[rule]} (${quoted}). Links from ${sender} never do: it was spliced from other links or built by hand. Pass strict: false to read it as PHP would.`,
+      { field: name, rule },
+    );
+  };
 }

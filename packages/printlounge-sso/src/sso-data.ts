@@ -64,8 +64,8 @@ export function hToCiphertext(h: unknown): Uint8Array {
   return bytes;
 }
 
-/** @internal Decrypts `h` with a built cipher and parses it like PHP's `parse_str` (flat names). */
-export function decryptSsoData(cipher: SsoCipher, h: unknown): Record<string, string> {
+/** @internal Decrypts `h` with a built cipher to the query string (printable ASCII, checked). */
+export function decryptSsoQuery(cipher: SsoCipher, h: unknown): string {
   const plain = cipher.decrypt(hToCiphertext(h));
   // http_build_query writes printable ASCII only; the wrong key passes the padding check now and then
   // (about 1 in 256) but then yields random bytes.
@@ -81,7 +81,12 @@ export function decryptSsoData(cipher: SsoCipher, h: unknown): Record<string, st
   }
   const query = ascii.decode(plain);
   plain.fill(0);
-  const fields = parseStr(query);
+  return query;
+}
+
+/** @internal Decrypts `h` with a built cipher and parses it like PHP's `parse_str` (flat names). */
+export function decryptSsoData(cipher: SsoCipher, h: unknown): Record<string, string> {
+  const fields = parseStr(decryptSsoQuery(cipher, h));
   if (fields === undefined) {
     throw new PrintLoungeError('invalid_h', 'h decrypted to a query string whose names or values are not UTF-8.');
   }

@@ -1,13 +1,14 @@
 import { PrintLoungeError } from './errors.js';
 import { type NowOption, nonNegativeSeconds, positiveSeconds, unixSeconds } from './options.js';
-import { phpQueryParameter } from './php-query.js';
+import { parseStr, phpQueryParameter, refuseStrictField, strictQueryFields } from './php-query.js';
 import { type ShopLocation, ssoEndpoint } from './shop-url.js';
 import { createSsoCipher, type SsoCipher, type SsoCipherOptions, type SsoMethod } from './sso-cipher.js';
-import { decryptSsoData } from './sso-data.js';
+import { decryptSsoData, decryptSsoQuery } from './sso-data.js';
 import {
   formatDateAtom,
   nestSsoFields,
   parseRequestTime,
+  SSO_FIELD_NAMES,
   type SsoFields,
   type SsoFieldsInput,
   validateSsoFields,
@@ -114,6 +115,15 @@ export type SsoReceiverOptions = SsoCipherOptions & {
   maxAgeSeconds?: number;
   /** Seconds the clocks of sender and receiver may disagree, either way. Default 30. */
   clockSkewSeconds?: number;
+  /**
+   * Default `true`: refuse links whose decrypted query has a field twice, a name PHP's `parse_str` would
+   * rewrite (leading space, ' ', '.', NUL, a '[' outside `view_settings[…]`/`settings[…]`), a piece without
+   * `=`, or a field not in the vendor's v2 table — links from `createSsoUrl` never do, links spliced or
+   * bit-flipped together from other links mostly do (`invalid_field`, rule `duplicate_field`,
+   * `rewritten_name`, `missing_value`, `unknown_field`). `false` reads the link as PHP would (a later
+   * duplicate wins, unknown fields kept as strings).
+   */
+  strict?: boolean;
 };
 
 /** Options of {@link parseSsoUrl}. */
@@ -151,13 +161,15 @@ function rawH(url: string | URL): string {
 
 /**
  * The receiving side of a v2 link: reads `h` from the URL (absolute, or a path with query like
- * `req.url`), decrypts it, validates the fields like {@link createSsoUrl} (unknown extra fields are
- * kept as strings; `view_settings[…]`/`settings[…]` become records) and rejects links whose
+ * `req.url`), decrypts it, validates the fields like {@link createSsoUrl} (`view_settings[…]`/`settings[…]`
+ * become records) and rejects links whose
  * `request_time` is older than `maxAgeSeconds` (default 500) or lies in the future, each beyond
  * `clockSkewSeconds` (default 30).
  *
  * @throws PrintLoungeError `invalid_url`, `missing_h`, `invalid_h`, `invalid_passphrase`,
  *   `invalid_key_size`, `missing_field`, `invalid_field`, `expired`; ConfigurationError for bad options.
+ *   By default it also refuses what only a spliced or hand-made link holds (see
+ *   {@link SsoReceiverOptions.strict}); with `strict: false` unknown extra fields are kept as strings.
  */
 export function parseSsoUrl(url: string | URL, options: ParseSsoUrlOptions): SsoFields & Record<string, unknown> {
   if (typeof options !== 'object' || options === null) {
@@ -178,11 +190,17 @@ export function parseSsoUrl(url: string | URL, options: ParseSsoUrlOptions): Sso
 export function createSsoReceiver(options: SsoReceiverOptions): SsoReceiver {
   const maxAge = positiveSeconds(options.maxAgeSeconds ?? 500, 'maxAgeSeconds');
   const skew = nonNegativeSeconds(options.clockSkewSeconds ?? 30, 'clockSkewSeconds');
+  const strict = options.strict ?? true;
   const cipher = createSsoCipher(options.passphrase, options);
   return {
     parse(url, parseOptions = {}) {
       const now = unixSeconds(parseOptions.now);
-      return checkSsoFields(decryptSsoData(cipher, rawH(url)), now, maxAge, skew);
+      const query = decryptSsoQuery(cipher, rawH(url));
+      const fields = strict ? strictQueryFields(query, isSsoField, refuseField) : parseStr(query);
+      if (fields === undefined) {
+        throw new PrintLoungeError('invalid_h', 'h decrypted to a query string whose names or values are not UTF-8.');
+      }
+      return checkSsoFields(fields, now, maxAge, skew);
     },
     decode(h) {
       return decryptSsoData(cipher, h);
@@ -192,6 +210,12 @@ export function createSsoReceiver(options: SsoReceiverOptions): SsoReceiver {
     },
   };
 }
+
+const SSO_FIELDS = new Set<string>(SSO_FIELD_NAMES);
+const NESTED_NAME = /^(?:view_settings|settings)\[[^[\]]+\]$/;
+const isSsoField = (name: string) =>
+  NESTED_NAME.test(name) || (SSO_FIELDS.has(name) && name !== 'view_settings' && name !== 'settings');
+const refuseField = refuseStrictField('createSsoUrl');
 
 /** @internal Validates decoded v2 fields (unknown ones kept) and the age of `request_time`. */
 export function checkSsoFields(

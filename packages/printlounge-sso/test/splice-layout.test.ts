@@ -1,12 +1,16 @@
 import { execFileSync, spawnSync } from 'node:child_process';
+import { createCipheriv, createDecipheriv, createHash } from 'node:crypto';
 import { fileURLToPath } from 'node:url';
 import {
   AUTOLOGIN_FIELD_NAMES,
   createAutologinUrl,
+  createSsoUrl,
   decodeAutologinData,
+  encodeSsoData,
   isPrintLoungeError,
   type PrintLoungeError,
   parseAutologinUrl,
+  parseSsoUrl,
 } from '@vendorkit/printlounge-sso';
 import { createPrintLoungeMock } from '@vendorkit/printlounge-sso/mocks';
 import { mcryptDecrypt, mcryptEncrypt } from '@vendorkit/rijndael';
@@ -14,8 +18,9 @@ import fc from 'fast-check';
 import { getResponse } from 'msw';
 import { describe, expect, it } from 'vitest';
 
-// The aligned layout of createAutologinUrl (src/layout.ts): what PHP reads, the rules it keeps, what it
-// refuses, and the strict receivers. The splice attack itself is test/splice-v1.test.ts.
+// The splice-resistant layouts of createAutologinUrl (src/layout.ts) and createSsoUrl (src/layout-sso.ts):
+// what PHP reads, the rules they keep, what they refuse, and the strict receivers. The attacks themselves
+// are test/splice-v1.test.ts and test/splice-v2.test.ts.
 
 const passphrase = 'Layout-Test-Passphrase-32-bytes!';
 const now = Date.UTC(2026, 11, 1, 21);
@@ -279,3 +284,226 @@ describe('strict receivers', () => {
     expect(lenientShop.logins[0]?.fields.customer_user_name).toBe('bob');
   });
 });
+
+// ---------------------------------------------------------------------------------------------------------
+// SSO v2 (layout-sso.ts)
+
+const ssoKey = new TextEncoder().encode(passphrase);
+const ssoIv = new TextEncoder().encode(createHash('sha256').update(passphrase).digest('hex').slice(0, 16));
+const hOf = (url: string) => url.slice(url.indexOf('h=') + 2);
+const ssoPlaintext = (h: string) => {
+  const decipher = createDecipheriv('aes-256-cbc', ssoKey, ssoIv);
+  const bytes = Buffer.concat([decipher.update(Buffer.from(decodeURIComponent(h), 'base64')), decipher.final()]);
+  return bytes.toString('latin1');
+};
+const ssoLink = (fields: Record<string, unknown>) =>
+  createSsoUrl({
+    shop: 'demo',
+    passphrase,
+    fields: { customer_user_name: 'max.mustermann@example.com', ...fields } as never,
+    now,
+  });
+
+const SSO_TEXT_FIELDS = ['customer_user_company1', 'customer_firstname', 'customfield3', 'pers_data', 'group_name'];
+const TARGET_NAMES = ['customer_user_name', 'request_time'];
+const readAsName = (text: string) =>
+  text
+    .replace(/\+/g, ' ')
+    .replace(/%([0-9A-F]{2})/g, (_, hex: string) => String.fromCharCode(Number.parseInt(hex, 16)))
+    .replace(/[ .[]/g, '_');
+
+describe('the SSO v2 layout', () => {
+  it('keeps its rules for any text: name at a block start, no block that ends a target name, safe seams', () => {
+    const text50 = legitimateText.map((t) => [...t].slice(0, 50).join(''));
+    fc.assert(
+      fc.property(
+        fc.shuffledSubarray(SSO_TEXT_FIELDS, { minLength: 1 }),
+        fc.array(text50, { minLength: 5, maxLength: 5 }),
+        fc.nat(5),
+        (fields, texts, at) => {
+          const order = [...fields];
+          order.splice(at % (order.length + 1), 0, 'customer_user_name');
+          const values = Object.fromEntries(
+            order.map((f, i) => [f, f === 'customer_user_name' ? 'max.mustermann@example.com' : texts[i]!]),
+          );
+          const plain = ssoPlaintext(hOf(createSsoUrl({ shop: 'demo', passphrase, fields: values as never, now })));
+          let position = 0;
+          for (const piece of plain.split('&')) {
+            const start = position;
+            position += piece.length + 1;
+            if (piece === '') continue;
+            const eq = piece.indexOf('=');
+            const name = piece.slice(0, eq);
+            if (name === 'customer_user_name') expect(start % 16).toBe(0);
+            // A block boundary inside a name (before its '=') leaves a tail that ends no target, not even ''.
+            else {
+              for (let cut = 16 - (start % 16); cut <= eq; cut += 16) {
+                const tail = readAsName(piece.slice(cut, eq));
+                expect(
+                  TARGET_NAMES.some((t) => t.endsWith(tail)),
+                  `${name} cut at ${cut}`,
+                ).toBe(false);
+              }
+            }
+            // No block wholly inside the value reads like the end of a target name.
+            const valueStart = start + eq + 1;
+            for (let block = Math.ceil(valueStart / 16) * 16; block + 16 <= start + piece.length; block += 16) {
+              const text = readAsName(plain.slice(block, block + 16));
+              expect(
+                TARGET_NAMES.some((t) => t.endsWith(text)),
+                JSON.stringify(plain.slice(block, block + 16)),
+              ).toBe(false);
+            }
+            // Escapes cross a boundary only as %h|h with h >= 2 and h != 5, or after a foreign byte.
+            for (let at2 = piece.indexOf('%', eq); at2 !== -1; at2 = piece.indexOf('%', at2 + 1)) {
+              const absolute = start + at2;
+              const inBlock = absolute % 16;
+              if (inBlock <= 13) continue;
+              const blockStart = absolute - inBlock;
+              const before = readAsName(plain.slice(Math.max(blockStart, valueStart), absolute));
+              const foreign = blockStart < valueStart || /[^A-Za-z0-9_]/.test(before);
+              // …never in the block where the user name's value starts (its bound first bytes)…
+              expect(name === 'customer_user_name' && Math.floor(absolute / 16) === Math.floor(valueStart / 16)).toBe(
+                false,
+              );
+              expect(
+                foreign || (inBlock === 14 && /[2-46-9A-F]/.test(piece[at2 + 1]!)),
+                JSON.stringify(plain.slice(blockStart, blockStart + 16)),
+              ).toBe(true);
+            }
+          }
+        },
+      ),
+      { numRuns: 200 },
+    );
+  });
+
+  it('differs from encodeSsoData only in where the & go and which letters are escaped', () => {
+    const fields = {
+      customer_user_name: 'max.mustermann@example.com',
+      customer_user_company1: 'Müller & Söhne GmbH',
+      request_time: '2026-12-01T21:00:00+00:00',
+    };
+    const laid = ssoPlaintext(hOf(createSsoUrl({ shop: 'demo', passphrase, fields, now })));
+    const plain = ssoPlaintext(encodeSsoData(fields, passphrase));
+    const normal = (query: string) =>
+      query
+        .split('&')
+        .filter((piece) => piece !== '')
+        .map((piece) =>
+          piece.replace(/%([0-9A-F]{2})/g, (m, hex: string) =>
+            /[A-Za-z0-9._-]/.test(String.fromCharCode(Number.parseInt(hex, 16)))
+              ? String.fromCharCode(Number.parseInt(hex, 16))
+              : m,
+          ),
+        );
+    expect(normal(laid)).toEqual(normal(plain));
+  });
+});
+
+describe.skipIf(!phpReady)('the SSO v2 layout read by real PHP (openssl_decrypt + parse_str)', () => {
+  it('gives PHP exactly the fields, for real-world values, JSON, nested settings and 300 random ones', () => {
+    const decoderSso = fileURLToPath(new URL('./fixtures/decode-sso.php', import.meta.url));
+    const samples = fc.sample(
+      fc.tuple(
+        fc.subarray(SSO_TEXT_FIELDS, { minLength: 1 }),
+        fc.array(
+          legitimateText.map((t) => [...t].slice(0, 50).join('')),
+          { minLength: 5, maxLength: 5 },
+        ),
+      ),
+      300,
+    );
+    const fieldSets: Array<Record<string, unknown>> = [
+      ...LEGITIMATE.map((value, i) => ({
+        [SSO_TEXT_FIELDS[i % 3]!]: [...value].slice(0, 50).join(''),
+        customer_user_email: 'max@example.com',
+      })),
+      {
+        dynamic_lists: '{"list": [1, 2, "x[y]"],\n "n": null}',
+        settings: { theme: 'dark', items: 3 },
+        view_settings: { header: 0, footer: 1 },
+      },
+      { customer_user_company1: `${'株式会社'.repeat(40)}`, lang: 'de_DE', test: true },
+      ...samples.map(([fields, texts]) => Object.fromEntries(fields.map((f, i) => [f, texts[i]!]))),
+    ];
+    const inputs = fieldSets.map((fields) => {
+      const h = hOf(ssoLink(fields));
+      const flat: Array<[string, string]> = [['customer_user_name', 'max.mustermann@example.com']];
+      for (const [name, value] of Object.entries(fields)) {
+        if (value !== null && typeof value === 'object')
+          for (const [k, v] of Object.entries(value)) flat.push([`${name}[${k}]`, String(v)]);
+        else flat.push([name, value === true ? 'true' : String(value)]);
+      }
+      flat.push(['request_time', '2026-12-01T21:00:00+00:00']);
+      return { passphrase, method: 'aes-256-cbc', iv: 'passphrase', h, fields: flat };
+    });
+    const output = execFileSync('php', [decoderSso], {
+      input: inputs.map((i) => JSON.stringify(i)).join('\n'),
+      encoding: 'utf8',
+      maxBuffer: 1 << 26,
+    });
+    const results = output
+      .trim()
+      .split('\n')
+      .map((line) => JSON.parse(line) as { parsed: Array<[string, string]>; expected: Array<[string, string]> });
+    expect(results).toHaveLength(inputs.length);
+    results.forEach((result, i) => {
+      expect(result.parsed, JSON.stringify(inputs[i]!.fields)).toEqual(result.expected);
+    });
+  });
+});
+
+describe('strict SSO v2 receivers', () => {
+  const requestTime = '2026-12-01T21:00:00+00:00';
+  const url = (fields: Array<[string, string]>) =>
+    `https://demo.print-server.net/sso.php?h=${encodeSsoData(fields, passphrase)}`;
+  const base: Array<[string, string]> = [
+    ['customer_user_name', 'max'],
+    ['request_time', requestTime],
+  ];
+
+  it('refuse duplicates, rewritten names, pieces without "=" and unknown fields; accept view_settings[…]', () => {
+    const hand = (query: string) => `https://demo.print-server.net/sso.php?h=${encodeURIComponent(encryptSso(query))}`;
+    for (const [link, rule] of [
+      [
+        hand(`customer_user_name=max&request_time=${encodeURIComponent(requestTime)}&customer_user_name=bob`),
+        'duplicate_field',
+      ],
+      [
+        hand(`customer_user_name=max&request_time=${encodeURIComponent(requestTime)}&+customer_user_name=bob`),
+        'rewritten_name',
+      ],
+      [
+        hand(`customer_user_name=max&request_time=${encodeURIComponent(requestTime)}&customer_user_name%00x=bob`),
+        'rewritten_name',
+      ],
+      [
+        hand(`customer_user_name=max&request_time=${encodeURIComponent(requestTime)}&customer_user_name[x]=bob`),
+        'rewritten_name',
+      ],
+      [hand(`customer_user_name=max&request_time=${encodeURIComponent(requestTime)}&request_time`), 'missing_value'],
+      [url([...base, ['extra', '1']]), 'unknown_field'],
+    ] as const) {
+      try {
+        parseSsoUrl(link, { passphrase, now });
+        expect.unreachable(link);
+      } catch (error) {
+        expect(isPrintLoungeError(error, 'invalid_field'), link).toBe(true);
+        expect((error as PrintLoungeError).rule).toBe(rule);
+      }
+    }
+    expect(parseSsoUrl(url([...base, ['view_settings[header]', '0']]), { passphrase, now }).view_settings).toEqual({
+      header: 0,
+    });
+    expect(parseSsoUrl(url([...base, ['extra', '1']]), { passphrase, now, strict: false })).toMatchObject({
+      extra: '1',
+    });
+  });
+});
+
+/** An h holding exactly `query` (hand-made, as a splice would produce one). */
+function encryptSso(query: string): string {
+  const cipher = createCipheriv('aes-256-cbc', ssoKey, ssoIv);
+  return Buffer.concat([cipher.update(query, 'latin1'), cipher.final()]).toString('base64');
+}

@@ -108,13 +108,13 @@ describe('createSsoUrl', () => {
     ] as const) {
       const url = createSsoUrl({ shop: 'demo', passphrase, fields, now, ...options });
       expect(parseSsoUrl(url, { passphrase, now, ...options }).customer_user_name).toBe('x');
-      expect(hOf(url)).toBe(
-        encodeSsoData([...new URLSearchParams(decodeSsoData(hOf(url), passphrase, options))], passphrase, options),
-      );
+      // Not encodeSsoData's bytes (createSsoUrl lays the fields out splice-resistantly), the same fields.
+      expect(Object.keys(decodeSsoData(hOf(url), passphrase, options))).toEqual(['customer_user_name', 'request_time']);
       const other =
         options.method === 'aes-128-cbc' ? ({ method: 'aes-256-cbc' } as const) : ({ iv: 'method' } as const);
       const error = thrown(() => parseSsoUrl(url, { passphrase, now, ...options, ...other }));
-      expect(error.code).toBe('invalid_passphrase');
+      // A wrong IV garbles only the first block (CBC): that may still read as text, missing a field.
+      expect(['invalid_passphrase', 'missing_field', 'invalid_field']).toContain(error.code);
     }
   });
 

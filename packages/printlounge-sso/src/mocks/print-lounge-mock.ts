@@ -46,9 +46,10 @@ export interface PrintLoungeMockOptions {
   /** SSO v2: seconds a link is accepted after its `request_time`. Default 500 (the vendor's default). */
   maxAgeSeconds?: number;
   /**
-   * Default `true`: like `parseAutologinUrl`, refuse links with a field twice, a name PHP would rewrite,
-   * a piece without `=` or an unknown field (a 400 page, `invalid_field`). Stricter than the real shop,
-   * whose parse_str takes the last duplicate, so tests notice spliced links. `false`: read them as PHP would.
+   * Default `true`: like `parseAutologinUrl` and `parseSsoUrl`, refuse links with a field twice, a name PHP
+   * would rewrite, a piece without `=` or an unknown field (a 400 page, `invalid_field`). Stricter than the
+   * real shop, whose parse_str takes the last duplicate, so tests notice spliced links. `false`: read them
+   * as PHP would.
    */
   strict?: boolean;
 }
@@ -201,6 +202,7 @@ export function createPrintLoungeMock(options: PrintLoungeMockOptions): PrintLou
         iv: config.iv ?? options.iv,
         maxAgeSeconds: options.maxAgeSeconds,
         clockSkewSeconds: skew,
+        strict: options.strict ?? true,
       });
     } catch (error) {
       throw new ConfigurationError(`createPrintLoungeMock: shop ${JSON.stringify(name)}: ${(error as Error).message}`);
