@@ -59,6 +59,11 @@ export async function startPrintLoungeWebApp(
     }
     if (req.method === 'GET' && path === '/print-shop') {
       try {
+        // Name and company come from the intranet's directory, not from the user. Text users can edit
+        // (a profile page) is safe here only as far as the links' splice-resistant layout goes: it keeps
+        // them from logging in as someone else, but not from reusing the first 13 bytes of their own user
+        // name or (v2) from dating their own link ahead — docs/printlounge.md, "Links users could splice
+        // into someone else's". Send only what the shop needs.
         const fields = {
           customer_user_name: user.userName,
           customer_longname: user.longName,
