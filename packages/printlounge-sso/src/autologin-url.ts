@@ -68,7 +68,10 @@ export interface AutologinSigner {
   readonly endpoint: string;
   /** A validated autologin link, like {@link createAutologinUrl}. */
   createUrl(fields: AutologinLinkFields, options?: LinkTimingOptions): string;
-  /** Just the `u_data` value for raw (unvalidated) fields, like `encodeAutologinData`. */
+  /**
+   * Just the `u_data` value for raw (unvalidated) fields, exactly like `encodeAutologinData` — PHP's
+   * pipeline, without the splice-resistant layout of {@link AutologinSigner.createUrl}.
+   */
   encode(fields: QueryFields): string;
   /** Zeroes the expanded key; later calls throw. */
   dispose(): void;
@@ -108,8 +111,14 @@ function linkFor(endpoint: string, uData: string): string {
  * Fields are checked against the vendor's table first ({@link autologinFieldsSchema});
  * `valid_to` becomes now + `validFor` (default 300 s) unless given.
  *
- * @throws PrintLoungeError `invalid_field` / `missing_field` (naming field and rule), `invalid_key_size`;
- *   ConfigurationError for a bad shop, baseUrl, validFor or now.
+ * Splice-resistant: the fields are laid out (every field starts a 32-byte block, `&` fill, safe escape
+ * seams) so that no arrangement of blocks from links made for one user reads, to PHP's `parse_str`, as
+ * another user or a later `valid_to` — except a user whose URL-encoded name starts with the same 13 bytes
+ * (see the README's security notes). PHP reads exactly the fields `http_build_query` would send.
+ *
+ * @throws PrintLoungeError `invalid_field` / `missing_field` (naming field and rule; `unsafe_character` for a
+ *   control character, `[` or `]` in a value), `invalid_key_size`; ConfigurationError for a bad shop, baseUrl,
+ *   validFor or now.
  */
 export function createAutologinUrl(options: CreateAutologinUrlOptions): string {
   const signer = createAutologinSigner(options);

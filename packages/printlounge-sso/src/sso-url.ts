@@ -49,7 +49,7 @@ export interface SsoSigner {
   readonly method: SsoMethod;
   /** A validated v2 link, like {@link createSsoUrl}. */
   createUrl(fields: SsoLinkFields, options?: SsoLinkOptions): string;
-  /** Just the `h` value for raw (unvalidated) fields, like `encodeSsoData`. */
+  /** Just the `h` value for raw (unvalidated) fields, like `encodeSsoData`: PHP's pipeline, no splice-resistant layout. */
   encode(fields: SsoQueryFields): string;
   /** Zeroes the expanded key; later calls throw. */
   dispose(): void;
@@ -72,6 +72,9 @@ function linkFor(endpoint: string, h: string): string {
  * A ready SSO v2 link: `https://SHOP.print-server.net/sso.php?h=…` (or under `baseUrl`). Fields are
  * checked against the vendor's v2 table first (`ssoFieldsSchema`); `request_time` becomes now as
  * PHP's `DATE_ATOM` (`2026-12-01T21:00:00+00:00`) unless given. `method` and `iv` must match the shop.
+ * The payload is laid out splice-resistantly (layout-sso.ts): no splice or bit-flip of links made for one
+ * user reads as another user, except one whose URL-encoded name starts with the same 13 bytes; a later
+ * `request_time` for one's own link cannot be prevented (see the README's security notes).
  *
  * @throws PrintLoungeError `invalid_field` / `missing_field` (naming field and rule), `invalid_key_size`;
  *   ConfigurationError for a bad shop, baseUrl, method, iv or now.
