@@ -234,66 +234,20 @@ function hexValue(c: number): number {
 }
 
 let byteScratch = new Uint8Array(1024);
-let unitScratch = new Uint16Array(1024);
+
+const strictUtf8 = new TextDecoder('utf-8', { fatal: true, ignoreBOM: true });
 
 /**
- * @internal Strict UTF-8 (the WHATWG decoder's rules, `fatal`), but a leading BOM is kept as U+FEFF —
- * PHP keeps those bytes, `TextDecoder` would drop them. `undefined` for invalid input.
+ * @internal Strict UTF-8: the platform's decoder with `fatal` (invalid bytes are refused, not
+ * replaced) and `ignoreBOM` (a leading BOM is kept as U+FEFF, as PHP keeps those bytes).
+ * `undefined` for invalid input.
  */
 export function utf8DecodeStrict(bytes: Uint8Array, length = bytes.length): string | undefined {
-  if (unitScratch.length < length) unitScratch = new Uint16Array(length);
-  const units = unitScratch;
-  let u = 0;
-  let i = 0;
-  while (i < length) {
-    const b = bytes[i]!;
-    if (b < 0x80) {
-      units[u++] = b;
-      i++;
-      continue;
-    }
-    let need: number;
-    let cp: number;
-    let lower = 0x80;
-    let upper = 0xbf;
-    if (b >= 0xc2 && b <= 0xdf) {
-      need = 1;
-      cp = b & 0x1f;
-    } else if (b >= 0xe0 && b <= 0xef) {
-      need = 2;
-      cp = b & 0x0f;
-      if (b === 0xe0) lower = 0xa0;
-      else if (b === 0xed) upper = 0x9f; // no surrogates
-    } else if (b >= 0xf0 && b <= 0xf4) {
-      need = 3;
-      cp = b & 0x07;
-      if (b === 0xf0) lower = 0x90;
-      else if (b === 0xf4) upper = 0x8f; // ≤ U+10FFFF
-    } else {
-      return undefined;
-    }
-    if (i + need >= length) return undefined;
-    for (let k = 1; k <= need; k++) {
-      const c = bytes[i + k]!;
-      if (c < lower || c > upper) return undefined;
-      lower = 0x80;
-      upper = 0xbf;
-      cp = (cp << 6) | (c & 0x3f);
-    }
-    i += need + 1;
-    if (cp >= 0x10000) {
-      cp -= 0x10000;
-      units[u++] = 0xd800 | (cp >> 10);
-      units[u++] = 0xdc00 | (cp & 0x3ff);
-    } else {
-      units[u++] = cp;
-    }
+  try {
+    return strictUtf8.decode(length === bytes.length ? bytes : bytes.subarray(0, length));
+  } catch {
+    return undefined;
   }
-  let out = '';
-  for (let k = 0; k < u; k += 8192) {
-    out += String.fromCharCode.apply(null, units.subarray(k, Math.min(u, k + 8192)) as unknown as number[]);
-  }
-  return out;
 }
 
 /**
