@@ -28,6 +28,8 @@ export {
   type RequestInfo,
   type RequestOptions,
   type RequestSpec,
+  type SettleWithinOptions,
+  settleWithin,
 } from './request.js';
 export { singleFlight } from './single-flight.js';
 export { createMemoryStore, type MemoryStoreOptions, type Store, type StoreSetOptions, validateTtl } from './store.js';

@@ -537,3 +537,59 @@ function sanitize(error: unknown, reason: string): Error {
   Object.assign(copy, { code: reason });
   return copy;
 }
+
+/** Options of {@link settleWithin}. */
+export interface SettleWithinOptions {
+  /** Rejects with the signal's reason as soon as it aborts. */
+  signal?: AbortSignal | undefined;
+  /** Rejects with `onTimeout()` after this many milliseconds. */
+  timeoutMs?: number | undefined;
+  /** The error for a timeout. */
+  onTimeout?: () => Error;
+  /** Called with the reason when the caller gives up (abort or timeout), before rejecting. */
+  onGiveUp?: (reason: unknown) => void;
+}
+
+/**
+ * `work`, or a rejection with the signal's reason as soon as `signal` aborts, or with
+ * `onTimeout()` after `timeoutMs` — whichever comes first. `work` itself goes on (it may be shared
+ * with other callers); the listener and the timer are removed once this settles, so nothing is
+ * left behind.
+ */
+export function settleWithin<T>(work: Promise<T>, options: SettleWithinOptions): Promise<T> {
+  const { signal, timeoutMs } = options;
+  if (signal === undefined && timeoutMs === undefined) return work;
+  return new Promise<T>((resolve, reject) => {
+    let timer: ReturnType<typeof setTimeout> | undefined;
+    const finish = () => {
+      clearTimeout(timer);
+      signal?.removeEventListener('abort', onAbort);
+    };
+    const giveUp = (reason: unknown) => {
+      finish();
+      options.onGiveUp?.(reason);
+      reject(reason);
+    };
+    const onAbort = () => giveUp(signal?.reason);
+    if (signal?.aborted) {
+      work.catch(() => undefined);
+      onAbort();
+      return;
+    }
+    signal?.addEventListener('abort', onAbort, { once: true });
+    if (timeoutMs !== undefined) {
+      const onTimeout = options.onTimeout ?? (() => new Error(`timed out after ${timeoutMs} ms`));
+      timer = setTimeout(() => giveUp(onTimeout()), Math.max(0, timeoutMs));
+    }
+    work.then(
+      (value) => {
+        finish();
+        resolve(value);
+      },
+      (error: unknown) => {
+        finish();
+        reject(error);
+      },
+    );
+  });
+}

@@ -2,7 +2,13 @@ import { createServer, type IncomingMessage, type Server, type ServerResponse } 
 import type { AddressInfo } from 'node:net';
 import fc from 'fast-check';
 import { afterEach, describe, expect, it, vi } from 'vitest';
-import { createRequester, type RequesterOptions, type RequestFailure, redactSecrets } from '../src/index.js';
+import {
+  createRequester,
+  type RequesterOptions,
+  type RequestFailure,
+  redactSecrets,
+  settleWithin,
+} from '../src/index.js';
 
 class TestFailure extends Error {
   constructor(readonly failure: RequestFailure) {
@@ -329,5 +335,26 @@ describe('bodies, redirects, headers, hooks', () => {
     expect(() => make({ baseUrl: 'https://u:p@x.test' })).toThrow(/user name or password/);
     expect(() => make({ baseUrl: 'https://x.test', timeoutMs: 0 })).toThrow(/timeoutMs/);
     expect(() => make({ baseUrl: 'https://x.test', retries: 1.5 })).toThrow(/retries/);
+  });
+});
+
+describe('settleWithin', () => {
+  it('passes the result through, rejects on abort with the reason or at the deadline, leaves no timer', async () => {
+    expect(await settleWithin(Promise.resolve(1), { timeoutMs: 1_000 })).toBe(1);
+    const never = new Promise<never>(() => {});
+    const controller = new AbortController();
+    const giveUps: unknown[] = [];
+    const pending = settleWithin(never, { signal: controller.signal, onGiveUp: (r) => giveUps.push(r) });
+    const reason = new Error('stop');
+    controller.abort(reason);
+    await expect(pending).rejects.toBe(reason);
+    expect(giveUps).toEqual([reason]);
+    await expect(settleWithin(never, { timeoutMs: 10, onTimeout: () => new Error('too slow') })).rejects.toThrow(
+      'too slow',
+    );
+    await expect(settleWithin(never, { signal: AbortSignal.abort(reason) })).rejects.toBe(reason);
+    const before = process.getActiveResourcesInfo().filter((r) => r === 'Timeout').length;
+    await settleWithin(Promise.resolve(2), { timeoutMs: 60_000 });
+    expect(process.getActiveResourcesInfo().filter((r) => r === 'Timeout').length).toBeLessThanOrEqual(before);
   });
 });

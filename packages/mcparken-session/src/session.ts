@@ -12,6 +12,7 @@ import {
   type RequestSpec,
   redactSecrets,
   redactUrl,
+  settleWithin,
   type TokenCache,
 } from '@vendorkit/core';
 import { runsOnWebPage } from './environment.js';
@@ -614,43 +615,13 @@ function callTimeout(scope: CallScope): McParkenError {
   );
 }
 
-/**
- * `work`, or a rejection with the signal's reason as soon as it aborts, or `timeout` at the
- * call's deadline. `work` itself goes on (it may be shared); the listener and timer are removed.
- */
+/** `work`, or the signal's reason as soon as it aborts, or `timeout` at the call's deadline; `work` goes on (it may be shared). */
 function within<T>(work: Promise<T>, scope: CallScope): Promise<T> {
   const { signal, deadline } = scope;
-  if (signal === undefined && deadline === undefined) return work;
-  return new Promise<T>((resolve, reject) => {
-    let timer: ReturnType<typeof setTimeout> | undefined;
-    const settle = () => {
-      clearTimeout(timer);
-      signal?.removeEventListener('abort', onAbort);
-    };
-    const onAbort = () => {
-      settle();
-      reject(signal?.reason);
-    };
-    signal?.addEventListener('abort', onAbort, { once: true });
-    if (deadline !== undefined) {
-      timer = setTimeout(
-        () => {
-          settle();
-          reject(callTimeout(scope));
-        },
-        Math.max(0, deadline - Date.now()),
-      );
-    }
-    work.then(
-      (value) => {
-        settle();
-        resolve(value);
-      },
-      (error: unknown) => {
-        settle();
-        reject(error);
-      },
-    );
+  return settleWithin(work, {
+    signal,
+    timeoutMs: deadline === undefined ? undefined : deadline - Date.now(),
+    onTimeout: () => callTimeout(scope),
   });
 }
 

@@ -6,6 +6,7 @@ import {
   type Requester,
   type RequestFailure,
   type RequestOptions,
+  settleWithin,
 } from '@vendorkit/core';
 import { WialonAuthError } from './errors.js';
 import { USER_AGENT } from './version.js';
@@ -190,52 +191,9 @@ export function callScope(options: RequestOptions | undefined): CallScope {
     bound(work, limitMs, onTimeout) {
       const left = remaining();
       const ms = left === undefined ? limitMs : limitMs === undefined ? left : Math.min(left, limitMs);
-      return bounded(work, signal, ms, onTimeout);
+      return settleWithin(work, { signal, timeoutMs: ms, onTimeout });
     },
   };
-}
-
-/** `work` raced against `signal` (rejects with its reason) and a timer (rejects with `onTimeout()`); both cleaned up. */
-export function bounded<T>(
-  work: Promise<T>,
-  signal: AbortSignal | undefined,
-  ms: number | undefined,
-  onTimeout: () => Error,
-): Promise<T> {
-  if (signal === undefined && ms === undefined) return work;
-  return new Promise<T>((resolve, reject) => {
-    let timer: ReturnType<typeof setTimeout> | undefined;
-    const finish = () => {
-      clearTimeout(timer);
-      signal?.removeEventListener('abort', onAbort);
-    };
-    const onAbort = () => {
-      finish();
-      reject(signal?.reason);
-    };
-    if (signal?.aborted) {
-      reject(signal.reason);
-      work.catch(() => undefined);
-      return;
-    }
-    signal?.addEventListener('abort', onAbort, { once: true });
-    if (ms !== undefined) {
-      timer = setTimeout(() => {
-        finish();
-        reject(onTimeout());
-      }, ms);
-    }
-    work.then(
-      (value) => {
-        finish();
-        resolve(value);
-      },
-      (error: unknown) => {
-        finish();
-        reject(error);
-      },
-    );
-  });
 }
 
 /** The secrets of work in flight (auth hashes, session ids), redacted while they live. */

@@ -6,10 +6,11 @@ import {
   type RequesterResponse,
   type RequestOptions,
   redactSecrets,
+  settleWithin,
 } from '@vendorkit/core';
 import * as z from 'zod/mini';
 import { WialonAuthError } from './errors.js';
-import { bounded, callScope, checkObservers, checkTimeoutMs, createUpstreamRequester } from './http.js';
+import { callScope, checkObservers, checkTimeoutMs, createUpstreamRequester } from './http.js';
 
 /**
  * An Okdesk contact as the API returns it. Only `id` and `login` are relied on; every other
@@ -261,13 +262,15 @@ export function createOkdeskClient(options: OkdeskClientOptions): OkdeskClient {
       const joined = shared;
       joined.waiting++;
       const left = scope.remaining();
-      return bounded(joined.promise, scope.signal, left, lookupTimedOut).finally(() => {
-        joined.waiting--;
-        if (joined.waiting === 0) {
-          if (inFlight.get(login) === joined) inFlight.delete(login);
-          joined.controller.abort();
-        }
-      });
+      return settleWithin(joined.promise, { signal: scope.signal, timeoutMs: left, onTimeout: lookupTimedOut }).finally(
+        () => {
+          joined.waiting--;
+          if (joined.waiting === 0) {
+            if (inFlight.get(login) === joined) inFlight.delete(login);
+            joined.controller.abort();
+          }
+        },
+      );
     },
     async createLoginLink(contact, callOptions) {
       const scope = callScope(callOptions);

@@ -1,6 +1,6 @@
-import { createTokenCache, parseRetryAfter, type RequestOptions, type Store } from '@vendorkit/core';
+import { createTokenCache, parseRetryAfter, type RequestOptions, type Store, settleWithin } from '@vendorkit/core';
 import { isOfficeRnDError, OfficeRnDError } from '../errors.js';
-import { createOfficeRnDRequester, type HttpSettings, settleWithin, vendorDetails } from '../http.js';
+import { createOfficeRnDRequester, type HttpSettings, vendorDetails } from '../http.js';
 import { tokenResponseSchema } from '../schemas.js';
 
 /**
@@ -183,17 +183,16 @@ export function createOfficeRnDTokenProvider(options: TokenProviderOptions): Off
       try {
         for (;;) {
           try {
-            const token = await settleWithin(
-              cache.get(),
+            const token = await settleWithin(cache.get(), {
               signal,
-              deadline === undefined ? undefined : Math.max(1, deadline - Date.now()),
-              () =>
+              timeoutMs: deadline === undefined ? undefined : Math.max(1, deadline - Date.now()),
+              onTimeout: () =>
                 new OfficeRnDError(
                   'timeout',
                   `No OfficeRnD access token within ${timeoutMs} ms (the call's timeoutMs).`,
                 ),
-              giveUp,
-            );
+              onGiveUp: giveUp,
+            });
             options.http.secrets.remember(token);
             return token;
           } catch (error) {
