@@ -14,7 +14,9 @@ export {
 export { parseHttpUrl } from './http.js';
 export { REDACTED, redactSecrets, redactUrl } from './redact.js';
 export {
+  type CheckedRequestOptions,
   type ClientHooks,
+  checkRequestOptions,
   createRequester,
   type Logger,
   networkReason,

@@ -593,3 +593,60 @@ export function settleWithin<T>(work: Promise<T>, options: SettleWithinOptions):
     );
   });
 }
+
+/** The longest delay a timer takes (2^31 − 1 ms); a longer one would fire at once. */
+const MAX_TIMER_MS = 2_147_483_647;
+
+/** {@link RequestOptions} once checked, with the time left of the call's `timeoutMs`. */
+export interface CheckedRequestOptions {
+  signal: AbortSignal | undefined;
+  timeoutMs: number | undefined;
+  headers: Record<string, string> | undefined;
+  /** The call's deadline (`Date.now()` when checked plus `timeoutMs`), or undefined without one. */
+  deadline: number | undefined;
+  /** Milliseconds left until the deadline (at least 1), or undefined without one. */
+  remaining(): number | undefined;
+}
+
+/**
+ * Checks the last argument of a public async call, `{ signal?, timeoutMs?, headers? }`, and fixes
+ * the call's deadline. A bad value is a `ConfigurationError` naming the option, thrown before any
+ * work starts (not a `TypeError` from deep inside fetch).
+ */
+export function checkRequestOptions(options: unknown): CheckedRequestOptions {
+  if (options !== undefined && (typeof options !== 'object' || options === null)) {
+    throw new ConfigurationError('The last argument must be an options object { signal?, timeoutMs?, headers? }.');
+  }
+  const { signal, timeoutMs, headers } = (options ?? {}) as {
+    signal?: unknown;
+    timeoutMs?: unknown;
+    headers?: unknown;
+  };
+  if (signal !== undefined && !(signal instanceof AbortSignal)) {
+    throw new ConfigurationError('The option `signal` must be an AbortSignal.');
+  }
+  if (
+    timeoutMs !== undefined &&
+    (typeof timeoutMs !== 'number' || !Number.isFinite(timeoutMs) || timeoutMs <= 0 || timeoutMs > MAX_TIMER_MS)
+  ) {
+    throw new ConfigurationError(
+      `The option \`timeoutMs\` must be a positive number of milliseconds, got ${String(timeoutMs)}.`,
+    );
+  }
+  if (
+    headers !== undefined &&
+    (typeof headers !== 'object' ||
+      headers === null ||
+      !Object.values(headers).every((value) => typeof value === 'string'))
+  ) {
+    throw new ConfigurationError('The option `headers` must be an object of header names to string values.');
+  }
+  const deadline = timeoutMs === undefined ? undefined : Date.now() + timeoutMs;
+  return {
+    signal,
+    timeoutMs,
+    headers: headers as Record<string, string> | undefined,
+    deadline,
+    remaining: () => (deadline === undefined ? undefined : Math.max(1, deadline - Date.now())),
+  };
+}

@@ -3,6 +3,8 @@ import type { AddressInfo } from 'node:net';
 import fc from 'fast-check';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import {
+  ConfigurationError,
+  checkRequestOptions,
   createRequester,
   type RequesterOptions,
   type RequestFailure,
@@ -364,5 +366,33 @@ describe('settleWithin', () => {
     const before = process.getActiveResourcesInfo().filter((r) => r === 'Timeout').length;
     await settleWithin(Promise.resolve(2), { timeoutMs: 60_000 });
     expect(process.getActiveResourcesInfo().filter((r) => r === 'Timeout').length).toBeLessThanOrEqual(before);
+  });
+});
+
+describe('checkRequestOptions', () => {
+  it('accepts the per-call options and gives the time left of the deadline', () => {
+    expect(checkRequestOptions(undefined).remaining()).toBeUndefined();
+    const checked = checkRequestOptions({
+      signal: new AbortController().signal,
+      timeoutMs: 5_000,
+      headers: { a: 'b' },
+    });
+    expect(checked.timeoutMs).toBe(5_000);
+    expect(checked.headers).toEqual({ a: 'b' });
+    expect(checked.remaining()).toBeGreaterThan(4_000);
+    expect(checked.remaining()).toBeLessThanOrEqual(5_000);
+  });
+
+  it.each([
+    ['a string', 'x'],
+    ['null', null],
+    ['a signal look-alike', { signal: { aborted: false, addEventListener: () => {} } }],
+    ['a zero timeout', { timeoutMs: 0 }],
+    ['an infinite timeout', { timeoutMs: Number.POSITIVE_INFINITY }],
+    ['a timeout beyond what a timer takes', { timeoutMs: 2 ** 31 }],
+    ['a non-string header', { headers: { a: 1 } }],
+    ['headers that are not an object', { headers: 'a: b' }],
+  ])('refuses %s with a ConfigurationError', (_, options) => {
+    expect(() => checkRequestOptions(options)).toThrow(ConfigurationError);
   });
 });

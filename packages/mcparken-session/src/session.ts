@@ -1,6 +1,7 @@
 import {
   type ClientHooks,
   ConfigurationError,
+  checkRequestOptions,
   createRequester,
   createTokenCache,
   credentialKey,
@@ -570,31 +571,10 @@ export class McParkenSession {
 
 /** Validates a call's options and fixes its deadline. */
 function callScope(options: McParkenTokenOptions | undefined): CallScope {
-  if (options === undefined) return {};
-  if (typeof options !== 'object' || options === null) {
-    throw new ConfigurationError('Per-call options must be an object: { signal?, timeoutMs? }.');
-  }
-  const { signal, timeoutMs } = options;
-  if (
-    signal !== undefined &&
-    (typeof signal !== 'object' ||
-      signal === null ||
-      typeof signal.aborted !== 'boolean' ||
-      typeof signal.addEventListener !== 'function')
-  ) {
-    throw new ConfigurationError('Per-call option `signal` must be an AbortSignal.');
-  }
-  if (
-    timeoutMs !== undefined &&
-    (typeof timeoutMs !== 'number' || !Number.isFinite(timeoutMs) || timeoutMs <= 0 || timeoutMs > 2_147_483_647)
-  ) {
-    throw new ConfigurationError(
-      `Per-call option \`timeoutMs\` must be a positive number of milliseconds, got ${String(timeoutMs)}.`,
-    );
-  }
+  const { signal, timeoutMs, deadline } = checkRequestOptions(options);
   return {
     ...(signal === undefined ? {} : { signal }),
-    ...(timeoutMs === undefined ? {} : { timeoutMs, deadline: Date.now() + timeoutMs }),
+    ...(timeoutMs === undefined || deadline === undefined ? {} : { timeoutMs, deadline }),
   };
 }
 

@@ -1,6 +1,6 @@
 import {
   type ClientHooks,
-  ConfigurationError,
+  checkRequestOptions,
   createRequester,
   type Logger,
   type Requester,
@@ -150,18 +150,5 @@ export function vendorDetails(answer: RequesterResponse, redact: (text: string) 
  * time left of the call's `timeoutMs` (undefined without one) for each step of the call.
  */
 export function callBudget(options: RequestOptions | undefined): () => number | undefined {
-  if (options === undefined) return () => undefined;
-  if (typeof options !== 'object' || options === null) {
-    throw new ConfigurationError('The last argument must be an options object { signal?, timeoutMs?, headers? }.');
-  }
-  const { timeoutMs, signal } = options;
-  if (signal !== undefined && !(signal instanceof AbortSignal)) {
-    throw new ConfigurationError('signal must be an AbortSignal.');
-  }
-  if (timeoutMs === undefined) return () => undefined;
-  if (typeof timeoutMs !== 'number' || !Number.isFinite(timeoutMs) || timeoutMs <= 0) {
-    throw new ConfigurationError(`timeoutMs must be a positive number of milliseconds, got ${String(timeoutMs)}.`);
-  }
-  const deadline = Date.now() + timeoutMs;
-  return () => Math.max(1, deadline - Date.now());
+  return checkRequestOptions(options).remaining;
 }

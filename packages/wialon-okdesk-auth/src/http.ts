@@ -1,6 +1,7 @@
 import {
   type ClientHooks,
   ConfigurationError,
+  checkRequestOptions,
   createRequester,
   type Logger,
   type Requester,
@@ -154,29 +155,7 @@ export interface CallScope {
 }
 
 export function callScope(options: RequestOptions | undefined): CallScope {
-  if (options !== undefined && (typeof options !== 'object' || options === null)) {
-    throw new ConfigurationError('The options argument must be an object { signal?, timeoutMs?, headers? }.');
-  }
-  const { signal, timeoutMs, headers } = options ?? {};
-  if (
-    signal !== undefined &&
-    (typeof signal !== 'object' ||
-      signal === null ||
-      typeof signal.aborted !== 'boolean' ||
-      typeof signal.addEventListener !== 'function')
-  ) {
-    throw new ConfigurationError('signal must be an AbortSignal.');
-  }
-  const limit = checkTimeoutMs('timeoutMs', timeoutMs, Number.POSITIVE_INFINITY);
-  const deadline = timeoutMs === undefined ? undefined : Date.now() + limit;
-  if (headers !== undefined) {
-    const valid =
-      typeof headers === 'object' &&
-      headers !== null &&
-      Object.values(headers).every((value) => typeof value === 'string');
-    if (!valid) throw new ConfigurationError('headers must be an object of header names to string values.');
-  }
-  const remaining = () => (deadline === undefined ? undefined : Math.max(1, deadline - Date.now()));
+  const { signal, headers, remaining } = checkRequestOptions(options);
   return {
     signal,
     remaining,
